@@ -1,0 +1,64 @@
+# Quorum: `make run` serves the demo city, `make test` runs the whole suite.
+# Both set up everything they need first; nothing else is required.
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+INSTALLED := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test test-postgres setup migrate demo lint lock system-deps clean
+
+$(INSTALLED): pyproject.toml requirements.lock
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@touch $@
+
+setup: $(INSTALLED)
+
+migrate: setup
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py load_demo --if-empty
+
+run: demo
+	$(PY) manage.py demo_logins
+	@echo "Quorum is at http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Debian packages the tests use: Chromium for the browser tests, PostgreSQL
+# for the second run. In CI they must be there, so missing ones are installed
+# (CI runs as root); elsewhere a missing browser skips its tests loudly.
+DEBIAN_PACKAGES := chromium:/usr/bin/chromium postgresql:/usr/lib/postgresql
+system-deps:
+	@if [ -n "$$CI" ]; then \
+		missing=""; for entry in $(DEBIAN_PACKAGES); do \
+			[ -e "$${entry#*:}" ] || missing="$$missing $${entry%%:*}"; done; \
+		if [ -n "$$missing" ]; then \
+			echo "Installing Debian packages:$$missing"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq --no-install-recommends $$missing; fi; fi
+
+test: setup system-deps
+	$(BIN)/pytest
+
+# The same suite on a throwaway PostgreSQL cluster (started and removed here).
+test-postgres: setup system-deps
+	$(PY) -m tests.support.throwaway_postgres -- $(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check .
+
+# Re-resolve the dependency ranges of pyproject.toml into requirements.lock.
+lock:
+	rm -rf /tmp/quorum-lock && $(PYTHON) -m venv /tmp/quorum-lock
+	$(PYTHON) -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; print("\n".join(p["dependencies"] + p["optional-dependencies"]["dev"]))' > /tmp/quorum-lock/ranges.txt
+	/tmp/quorum-lock/bin/pip install --quiet --disable-pip-version-check -r /tmp/quorum-lock/ranges.txt
+	/tmp/quorum-lock/bin/pip freeze > requirements.lock
+	rm -rf /tmp/quorum-lock
+
+clean:
+	rm -rf $(VENV) var static_collected

@@ -1,0 +1,15 @@
+from .bodies import Body, LegislativeTerm, QuorumRule, Seat
+from .pages import CouncilPage, HomePage
+from .people import Membership, MembershipRole, Person
+
+__all__ = [
+    "Body",
+    "CouncilPage",
+    "HomePage",
+    "LegislativeTerm",
+    "Membership",
+    "MembershipRole",
+    "Person",
+    "QuorumRule",
+    "Seat",
+]
