@@ -23,7 +23,14 @@ class Command(BaseCommand):
             for user in users
         ]
         # Officers first, then the members, each alphabetically.
-        rows.sort(key=lambda row: (row[0] == Role.MEMBER, row[0], row[1].username))
+        rows.sort(
+            key=lambda row: (
+                row[0] != "Superuser",
+                row[0] == Role.MEMBER,
+                row[0],
+                row[1].username,
+            )
+        )
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
         for roles, user in rows:
             self.stdout.write(
