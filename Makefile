@@ -9,7 +9,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-postgres setup migrate demo lint lock system-deps clean
+.PHONY: run test test-postgres setup migrate demo lint lock system-deps bench-packs clean
 
 $(INSTALLED): pyproject.toml requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,15 +24,19 @@ migrate: setup
 demo: migrate
 	$(PY) manage.py load_demo --if-empty
 
+# The task worker (board packs) runs beside the web server and stops with it.
 run: demo
 	$(PY) manage.py demo_logins
 	@echo "Quorum is at http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@$(PY) manage.py db_worker --interval 1 & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(PY) manage.py runserver $(HOST):$(PORT)
 
 # Debian packages the tests use: Chromium for the browser tests, PostgreSQL
 # for the second run. In CI they must be there, so missing ones are installed
 # (CI runs as root); elsewhere a missing browser skips its tests loudly.
-DEBIAN_PACKAGES := chromium:/usr/bin/chromium postgresql:/usr/lib/postgresql
+DEBIAN_PACKAGES := chromium:/usr/bin/chromium postgresql:/usr/lib/postgresql \
+	poppler-utils:/usr/bin/pdftoppm qpdf:/usr/bin/qpdf
 system-deps:
 	@if [ -n "$$CI" ]; then \
 		missing=""; for entry in $(DEBIAN_PACKAGES); do \
@@ -48,6 +52,10 @@ test: setup system-deps
 # The same suite on a throwaway PostgreSQL cluster (started and removed here).
 test-postgres: setup system-deps
 	$(PY) -m tests.support.throwaway_postgres -- $(BIN)/pytest
+
+# Benchmarks: figures and ratios against references measured in the same run.
+bench-packs: setup system-deps
+	$(PY) bench/bench_packs.py
 
 lint: setup
 	$(BIN)/ruff check .

@@ -5,6 +5,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
+    path("files/", include("records.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,8 +1,40 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+MEETINGS_MODELS = (
+    "meeting",
+    "agendaitem",
+    "agendasection",
+    "itemsubmission",
+    "meetingschedule",
+    "agendatemplate",
+)
 
 
 class MeetingsConfig(AppConfig):
     name = "meetings"
     verbose_name = _("Meetings")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from council.services import ROLE_PERMISSIONS
+        from council.visibility import Role
+        from meetings.signal_handlers import add_meetings_page_after_migrate
+
+        ROLE_PERMISSIONS[Role.CLERK] += [
+            *(
+                f"meetings.{action}_{model}"
+                for model in MEETINGS_MODELS
+                for action in ("add", "change", "delete", "view")
+            ),
+            "meetings.review_itemsubmission",
+        ]
+        ROLE_PERMISSIONS[Role.STAFF] += [
+            "meetings.add_itemsubmission",
+            "meetings.change_itemsubmission",
+            "meetings.view_itemsubmission",
+            "meetings.view_meeting",
+        ]
+        last_app = [c for c in apps.get_app_configs() if c.models_module][-1]
+        post_migrate.connect(add_meetings_page_after_migrate, sender=last_app)

@@ -22,3 +22,16 @@ def pytest_report_header(config):
 
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     return f"Quorum test database: {engine}"
+
+
+@pytest.fixture
+def publish(django_capture_on_commit_callbacks):
+    """publish_agenda as a clerk's request does it: the queued pack
+    compilation runs when the transaction commits."""
+    from meetings.services.publishing import publish_agenda
+
+    def run(**kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return publish_agenda(**kwargs)
+
+    return run

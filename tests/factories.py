@@ -1,12 +1,14 @@
-"""factory_boy factories for the council domain and users."""
+"""factory_boy factories for the council domain, users and records."""
 
 from __future__ import annotations
 
 import datetime
+import io
 
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from fpdf import FPDF
 
 from council.models import (
     Body,
@@ -16,6 +18,9 @@ from council.models import (
     Person,
     Seat,
 )
+from council.visibility import Visibility
+from records.models import Record
+from records.services import store_record
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -86,3 +91,35 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     role = MembershipRole.MEMBER
     start_date = datetime.date(2022, 11, 15)
     end_date = None
+
+
+def pdf_bytes(*page_texts: str) -> bytes:
+    """A real PDF (fpdf2) with one page per text."""
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=12)
+    for text in page_texts or ("",):
+        pdf.add_page()
+        if text:
+            pdf.multi_cell(w=0, text=text)
+    return bytes(pdf.output())
+
+
+class RecordFactory(factory.Factory):
+    """A record stored through `store_record`; a small text file by default.
+
+    `RecordFactory(content=pdf_bytes("Agenda"), upload_name="agenda.pdf")`.
+    """
+
+    class Meta:
+        model = Record
+
+    title = factory.Sequence(lambda n: f"Record {n}")
+    upload_name = "notes.txt"
+    content = factory.Sequence(lambda n: f"Notes of record {n}.\n".encode())
+    visibility = Visibility.PUBLIC
+    body = None
+    created_by = None
+
+    @classmethod
+    def _create(cls, model_class, *, upload_name, content, **kwargs):
+        return store_record(upload_name=upload_name, data=io.BytesIO(content), **kwargs)

@@ -42,6 +42,16 @@ def test_home_page_is_the_site_root_and_lists_bodies(client, body):
     assert 'href="/council/bodies/finance/"' in html
 
 
+def test_home_page_lists_the_next_meetings(client, body):
+    from tests.meetings_support import council_meeting
+
+    meeting = council_meeting(days_ahead=3, body=body)
+
+    html = client.get("/").content.decode()
+
+    assert "Next meetings" in html and f'href="/meetings/{meeting.pk}/"' in html
+
+
 def test_pages_have_landmarks_a_skip_link_and_no_script_bundle(client, body):
     html = client.get("/").content.decode()
 

@@ -108,6 +108,11 @@ class Body(index.Indexed, ClusterableModel):
         blank=True,
         help_text=_("Members needed for quorum when the rule is a fixed number."),
     )
+    notice_period_hours = models.PositiveSmallIntegerField(
+        _("notice period (hours)"),
+        default=72,
+        help_text=_("How long before a meeting its agenda must be published."),
+    )
     email = models.EmailField(_("contact email"), blank=True)
     established_on = models.DateField(_("established on"), null=True, blank=True)
     dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
@@ -129,8 +134,12 @@ class Body(index.Indexed, ClusterableModel):
             heading=_("Body"),
         ),
         MultiFieldPanel(
-            [FieldPanel("quorum_rule"), FieldPanel("quorum_fixed_number")],
-            heading=_("Quorum"),
+            [
+                FieldPanel("quorum_rule"),
+                FieldPanel("quorum_fixed_number"),
+                FieldPanel("notice_period_hours"),
+            ],
+            heading=_("Rules of procedure"),
         ),
         InlinePanel("seats", heading=_("Seats"), label=_("Seat"), min_num=1),
     ]

@@ -19,8 +19,8 @@ class HomePage(Page):
     intro = RichTextField(_("introduction"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
+    # Each app's index page names HomePage as its parent.
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["council.CouncilPage"]
     max_count = 1
 
     class Meta:

@@ -110,10 +110,15 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 
 QUORUM_CITY_NAME = env.env_str("QUORUM_CITY_NAME", "City of Port Alder")
+# Largest upload accepted; the web server's request-body limit must allow it.
+QUORUM_MAX_UPLOAD_BYTES = env.env_int("QUORUM_MAX_UPLOAD_BYTES", 100 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.env_str("LOG_LEVEL", "INFO")},
+    # fpdf2's font subsetting reports every table it prunes at INFO.
+    "loggers": {"fontTools": {"level": "WARNING"}},
 }

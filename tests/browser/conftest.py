@@ -12,7 +12,8 @@ import warnings
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+
+from council import demo as council_demo
 
 CHROMIUM = os.environ.get("QUORUM_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -68,9 +69,10 @@ def page(browser):
 
 
 @pytest.fixture
-def demo_site(transactional_db, live_server):
-    """The demo city, served by a live server."""
-    call_command("load_demo", verbosity=0)
+def council_site(transactional_db, live_server):
+    """The demo city's council, people and users (no meetings: quicker),
+    served by a live server."""
+    council_demo.load()
     return live_server
 
 
@@ -84,4 +86,5 @@ def screenshot(page):
         (of or page).screenshot(path=str(path), full_page=True)
         return path
 
+    take.directory = SCREENSHOTS
     return take

@@ -1,0 +1,1 @@
+"""Writes of the meetings domain, one module per area."""

@@ -1,0 +1,167 @@
+"""Meetings in the Wagtail admin: one "Meetings" menu."""
+
+from __future__ import annotations
+
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic.models import EditView, IndexView
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.widgets.button import Button
+
+from meetings.models import (
+    AgendaItem,
+    AgendaTemplate,
+    ItemSubmission,
+    Meeting,
+    MeetingSchedule,
+)
+from meetings.views import submission_review
+
+
+class LinkColumn(Column):
+    """A column whose cell is a link computed from the row."""
+
+    cell_template_name = "meetings/admin/link_cell.html"
+
+    def __init__(self, name, *, url, text, **kwargs):
+        super().__init__(name, **kwargs)
+        self.url, self.text = url, text
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context.update(url=self.url(instance), text=self.text)
+        return context
+
+
+class MeetingEditView(EditView):
+    @property
+    def header_more_buttons(self):
+        return [
+            Button(
+                _("Agenda builder"),
+                url=reverse("meetings_agenda_builder", args=[self.object.pk]),
+                icon_name="list-ol",
+                priority=1,
+            ),
+            *super().header_more_buttons,
+        ]
+
+
+class MeetingViewSet(ModelViewSet):
+    model = Meeting
+    name = "meetings_meeting"
+    url_prefix = "meetings/meeting"
+    icon = "date"
+    menu_label = _("Meetings")
+    edit_view_class = MeetingEditView
+    list_display = [
+        "__str__",
+        "status",
+        LinkColumn(
+            "agenda",
+            label=_("Agenda"),
+            text=_("Agenda builder"),
+            url=lambda m: reverse("meetings_agenda_builder", args=[m.pk]),
+        ),
+    ]
+    list_filter = ["status", "bodies"]
+    search_fields = ["title", "location"]
+    ordering = ["-starts_at"]
+
+
+class AgendaItemViewSet(ModelViewSet):
+    """Editing one item's text; items are added and ordered in the builder."""
+
+    model = AgendaItem
+    name = "meetings_agendaitem"
+    url_prefix = "meetings/item"
+    icon = "doc-full"
+    add_to_admin_menu = False
+    list_display = ["title", "section", "visibility"]
+
+
+class SubmissionIndexView(IndexView):
+    def get_base_queryset(self):
+        return (
+            super()
+            .get_base_queryset()
+            .visible_to(self.request.user)
+            .select_related("body")
+        )
+
+
+class SubmissionViewSet(ModelViewSet):
+    model = ItemSubmission
+    name = "meetings_itemsubmission"
+    url_prefix = "meetings/submission"
+    icon = "doc-full-inverse"
+    menu_label = _("Item submissions")
+    index_view_class = SubmissionIndexView
+    list_display = [
+        "title",
+        "body",
+        "department",
+        "status",
+        LinkColumn(
+            "review",
+            label=_("Review"),
+            text=_("Files and next step"),
+            url=lambda s: reverse("meetings_submission_review", args=[s.pk]),
+        ),
+    ]
+    list_filter = ["status", "body"]
+    search_fields = ["title", "department"]
+
+
+class ScheduleViewSet(ModelViewSet):
+    model = MeetingSchedule
+    name = "meetings_schedule"
+    url_prefix = "meetings/schedule"
+    icon = "time"
+    menu_label = _("Schedules")
+    list_display = ["body", "describe", "location"]
+
+
+class AgendaTemplateViewSet(ModelViewSet):
+    model = AgendaTemplate
+    name = "meetings_agendatemplate"
+    url_prefix = "meetings/template"
+    icon = "list-ul"
+    menu_label = _("Agenda templates")
+
+
+class MeetingsViewSetGroup(ModelViewSetGroup):
+    items = (MeetingViewSet, SubmissionViewSet, ScheduleViewSet, AgendaTemplateViewSet)
+    menu_icon = "date"
+    menu_label = _("Meetings")
+    menu_name = "meetings"
+    menu_order = 100
+
+
+@hooks.register("register_admin_viewset")
+def register_meetings_viewsets():
+    return [MeetingsViewSetGroup(), AgendaItemViewSet()]
+
+
+@hooks.register("register_admin_urls")
+def register_agenda_urls():
+    return [
+        path("meetings/", include("meetings.views.admin_urls")),
+        path(
+            "meetings/submission/<int:submission_id>/review/",
+            submission_review.SubmissionReviewView.as_view(),
+            name="meetings_submission_review",
+        ),
+        path(
+            "meetings/submission/<int:submission_id>/review/<str:action>/",
+            submission_review.transition,
+            name="meetings_submission_transition",
+        ),
+        path(
+            "meetings/submission/<int:submission_id>/files/",
+            submission_review.upload,
+            name="meetings_submission_upload",
+        ),
+    ]

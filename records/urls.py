@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from records import views
+
+# Not namespaced, like the project's other URL names ("meetings_agenda_builder"),
+# and as the meetings templates use it: {% url 'records_download' record_id %}.
+urlpatterns = [
+    path("<int:pk>/", views.download_record, name="records_download"),
+]
