@@ -5,22 +5,28 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
+from django.utils import timezone
 
-from council.models import Body
+from council import selectors as council_selectors
+from council.models import Body, Membership, MembershipRole, Person, Seat
 from council.visibility import Visibility
 from meetings.models import (
+    IN_THE_ROOM,
     AgendaItem,
     AgendaSection,
     AgendaVersion,
     BoardPack,
     Meeting,
+    Motion,
     PackEdition,
     PackStatus,
     PublishedAttachment,
     PublishedItem,
     PublishedSection,
+    VoteOption,
 )
+from meetings.voting import Tally
 from records.models import Record
 
 
@@ -177,3 +183,60 @@ def all_packs(meeting: Meeting) -> QuerySet[BoardPack]:
     return BoardPack.objects.filter(version__meeting=meeting).order_by(
         "-version__number", "edition"
     )
+
+
+def meeting_date(meeting: Meeting) -> datetime.date:
+    return timezone.localtime(meeting.starts_at).date()
+
+
+def voting_members(meeting: Meeting) -> QuerySet[Membership]:
+    """The seat holders of the meeting's bodies on its date."""
+    return (
+        Membership.objects.active_on(meeting_date(meeting))
+        .voting()
+        .filter(body__in=meeting.bodies.all())
+        .select_related("person", "seat")
+        .order_by("seat__sort_order", "person__family_name")
+    )
+
+
+def seat_count(meeting: Meeting) -> int:
+    return Seat.objects.filter(body__in=meeting.bodies.all()).count()
+
+
+def chair(meeting: Meeting) -> Person | None:
+    presiding = voting_members(meeting).filter(role=MembershipRole.CHAIR).first()
+    return presiding.person if presiding else None
+
+
+@dataclass(frozen=True)
+class QuorumStatus:
+    present: int
+    required: int
+
+    @property
+    def has_quorum(self) -> bool:
+        return self.present >= self.required
+
+
+def quorum_status(meeting: Meeting) -> QuorumStatus:
+    """Members in the room now against the quorum of the meeting's body."""
+    present = meeting.attendance.filter(
+        status__in=IN_THE_ROOM, person__in=voting_members(meeting).values("person")
+    ).count()
+    body = meeting.primary_body
+    required = (
+        council_selectors.quorum_required(body, meeting_date(meeting)) if body else 0
+    )
+    return QuorumStatus(present=present, required=required)
+
+
+def tally(motion: Motion) -> Tally:
+    """The counts of a motion's votes (OCD VoteCount), casting vote excluded."""
+    counts = dict(
+        motion.votes.filter(is_casting_vote=False)
+        .values_list("option")
+        .annotate(n=Count("pk"))
+        .values_list("option", "n")
+    )
+    return Tally(**{option: counts.get(option, 0) for option in VoteOption.values})

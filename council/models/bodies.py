@@ -113,6 +113,16 @@ class Body(index.Indexed, ClusterableModel):
         default=72,
         help_text=_("How long before a meeting its agenda must be published."),
     )
+    chair_breaks_ties = models.BooleanField(
+        _("chair has a casting vote"),
+        default=False,
+        help_text=_("When a vote is tied, the chair may cast a second, deciding vote."),
+    )
+    publishes_draft_minutes = models.BooleanField(
+        _("publishes draft minutes"),
+        default=False,
+        help_text=_("Show minutes publicly, marked draft, before they are approved."),
+    )
     email = models.EmailField(_("contact email"), blank=True)
     established_on = models.DateField(_("established on"), null=True, blank=True)
     dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
@@ -138,6 +148,8 @@ class Body(index.Indexed, ClusterableModel):
                 FieldPanel("quorum_rule"),
                 FieldPanel("quorum_fixed_number"),
                 FieldPanel("notice_period_hours"),
+                FieldPanel("chair_breaks_ties"),
+                FieldPanel("publishes_draft_minutes"),
             ],
             heading=_("Rules of procedure"),
         ),

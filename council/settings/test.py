@@ -5,6 +5,8 @@ tests/conftest.py points MEDIA_ROOT (and later the search index) at tmp_path.
 
 from __future__ import annotations
 
+import os
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -17,3 +19,10 @@ INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]  # noqa: F405
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not memory: threads in concurrency tests then get connections
+    # of their own, as two clerks' requests would.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(BASE_DIR / "var" / f"test-{os.getpid()}.sqlite3")  # noqa: F405
+    }

@@ -17,8 +17,32 @@ from .versions import (
     PublishedItem,
     PublishedSection,
 )
+from .votes import (
+    IN_THE_ROOM,
+    Attendance,
+    AttendanceStatus,
+    Motion,
+    MotionKind,
+    MotionResult,
+    MotionStatus,
+    PersonVote,
+    Requirement,
+    VoteOption,
+    VoteRule,
+)
 
 __all__ = [
+    "IN_THE_ROOM",
+    "Attendance",
+    "AttendanceStatus",
+    "Motion",
+    "MotionKind",
+    "MotionResult",
+    "MotionStatus",
+    "PersonVote",
+    "Requirement",
+    "VoteOption",
+    "VoteRule",
     "AgendaAttachment",
     "AgendaItem",
     "AgendaSection",
