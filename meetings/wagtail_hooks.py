@@ -40,6 +40,12 @@ class MeetingEditView(EditView):
     def header_more_buttons(self):
         return [
             Button(
+                _("Live console"),
+                url=reverse("meetings_console", args=[self.object.pk]),
+                icon_name="clipboard-list",
+                priority=2,
+            ),
+            Button(
                 _("Agenda builder"),
                 url=reverse("meetings_agenda_builder", args=[self.object.pk]),
                 icon_name="list-ol",
@@ -59,6 +65,12 @@ class MeetingViewSet(ModelViewSet):
     list_display = [
         "__str__",
         "status",
+        LinkColumn(
+            "console",
+            label=_("Live"),
+            text=_("Console"),
+            url=lambda m: reverse("meetings_console", args=[m.pk]),
+        ),
         LinkColumn(
             "agenda",
             label=_("Agenda"),

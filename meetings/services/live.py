@@ -263,3 +263,27 @@ def withdraw_motion(*, motion: Motion) -> Motion:
     motion.status = MotionStatus.WITHDRAWN
     motion.save(update_fields=["status"])
     return motion
+
+
+def take_up_item(*, meeting: Meeting, item: AgendaItem | None) -> Meeting:
+    """The chair moves the meeting to an agenda item (or none)."""
+    if item is not None and item.section.meeting_id != meeting.pk:
+        raise ValidationError(_("That item is not on this meeting's agenda."))
+    meeting.current_item = item
+    if meeting.called_to_order_at is None:
+        meeting.called_to_order_at = timezone.now()
+    meeting.save(update_fields=["current_item", "called_to_order_at"])
+    return meeting
+
+
+@transaction.atomic
+def adjourn(*, meeting: Meeting) -> Meeting:
+    """Close the meeting; a vote still open must be closed first."""
+    if meeting.motions.filter(status=MotionStatus.VOTING).exists():
+        raise ValidationError(_("Close the open vote before adjourning."))
+    meeting.adjourned_at = timezone.now()
+    meeting.ends_at = meeting.adjourned_at
+    meeting.status = MeetingStatus.HELD
+    meeting.current_item = None
+    meeting.save(update_fields=["adjourned_at", "ends_at", "status", "current_item"])
+    return meeting

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from meetings.views import agenda_builder as views
+from meetings.views import console
 
 urlpatterns = [
     path(
@@ -53,4 +54,6 @@ urlpatterns = [
     path(
         "<int:meeting_id>/agenda/packs/", views.pack_status, name="meetings_pack_status"
     ),
+    path("<int:meeting_id>/console/", console.console, name="meetings_console"),
+    path("<int:meeting_id>/console/act/", console.act, name="meetings_console_act"),
 ]
