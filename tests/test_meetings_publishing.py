@@ -231,3 +231,20 @@ def test_a_broken_attachment_fails_the_pack_and_names_it(meeting, clerk, publish
     assert "Report on Drainage study" in failed.error
     assert pack(first, PackEdition.PUBLIC).status == PackStatus.READY
     agenda.remove_attachment(attachment=item.attachments.get())
+
+
+def test_an_unchanged_agenda_is_not_published_again(meeting, clerk, publish):
+    publish(meeting=meeting, user=clerk)
+
+    with pytest.raises(ValidationError, match="Nothing has changed since version 1"):
+        publish(meeting=meeting, user=clerk)
+    assert meeting.versions.count() == 1
+
+
+def test_removing_an_item_is_a_change(meeting, clerk, publish):
+    publish(meeting=meeting, user=clerk)
+    meeting.sections.get(title="New business").items.get(title="Transit study").delete()
+
+    second = publish(meeting=meeting, user=clerk)
+
+    assert not second.items.filter(title="Transit study").exists()

@@ -87,7 +87,15 @@ def publish_agenda(
         late_notice_reason=late_notice_reason.strip() if now > deadline else "",
         change_note=change_note.strip(),
     )
-    _freeze_agenda(meeting, version, previous)
+    changed = _freeze_agenda(meeting, version, previous)
+    if previous is not None and not changed:
+        raise ValidationError(
+            _(
+                "Nothing has changed since version %(number)d: "
+                "there is no addendum to publish."
+            )
+            % {"number": previous.number}
+        )
     if meeting.status == MeetingStatus.SCHEDULED:
         meeting.status = MeetingStatus.AGENDA_PUBLISHED
         meeting.save(update_fields=["status"])
@@ -118,11 +126,14 @@ def _item_signature(item: PublishedItem) -> tuple:
 
 def _freeze_agenda(
     meeting: Meeting, version: AgendaVersion, previous: AgendaVersion | None
-) -> None:
+) -> bool:
+    """Copy the working agenda into `version`; say whether it differs from
+    `previous` (items new, changed or removed, or sections renamed)."""
     before = {}
     if previous is not None:
         for item in previous.items.prefetch_related("attachments"):
             before[item.source_id] = _item_signature(item)
+    changed = False
     order = 0
     for numbered_section in selectors.working_agenda(meeting):
         section = numbered_section.section
@@ -156,9 +167,17 @@ def _freeze_agenda(
                 )
                 for i, a in enumerate(item.attachments.all())
             )
-            if previous is not None and before.get(item.pk) != _item_signature(frozen):
-                frozen.is_changed = True
+            if previous is not None and before.pop(item.pk, None) != _item_signature(
+                frozen
+            ):
+                frozen.is_changed = changed = True
                 frozen.save(update_fields=["is_changed"])
+    if previous is None:
+        return True
+    sections = list(version.sections.values_list("number", "title", "kind"))
+    earlier_sections = list(previous.sections.values_list("number", "title", "kind"))
+    # Whatever is left in `before` was removed from the agenda.
+    return changed or bool(before) or sections != earlier_sections
 
 
 def pack_spec(version: AgendaVersion, edition: str) -> PackSpec:
