@@ -1,5 +1,6 @@
 from .agenda import AgendaAttachment, AgendaItem, AgendaSection
 from .meetings import Meeting, MeetingStatus, Session
+from .minutes import Minutes, MinutesEntry, MinutesStatus
 from .pages import MeetingIndexPage
 from .schedules import AgendaTemplate, AgendaTemplateSection, MeetingSchedule
 from .submissions import (
@@ -55,6 +56,9 @@ __all__ = [
     "MeetingIndexPage",
     "MeetingSchedule",
     "MeetingStatus",
+    "Minutes",
+    "MinutesEntry",
+    "MinutesStatus",
     "PackEdition",
     "PackStatus",
     "PublishedAttachment",

@@ -71,6 +71,15 @@ class AgendaItem(models.Model):
         default=False,
         help_text=_("Passed together with the other consent items in one vote."),
     )
+    approves_minutes = models.ForeignKey(
+        "meetings.Minutes",
+        verbose_name=_("minutes this item approves"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="approval_items",
+        help_text=_("When a motion on this item carries, these minutes are approved."),
+    )
     submission = models.OneToOneField(
         "meetings.ItemSubmission",
         verbose_name=_("from submission"),
@@ -86,6 +95,7 @@ class AgendaItem(models.Model):
     panels = [
         FieldPanel("title"),
         FieldRowPanel([FieldPanel("department"), FieldPanel("sponsor")]),
+        FieldPanel("approves_minutes"),
         FieldPanel("description"),
         FieldPanel("recommendation"),
         MultiFieldPanel(

@@ -33,6 +33,7 @@ from meetings.models import (
     VoteOption,
     VoteRule,
 )
+from meetings.services.minutes import approve_minutes_on_item
 from meetings.voting import decide
 
 DEFAULT_REQUIREMENTS = {MotionKind.RECONSIDER: Requirement.TWO_THIRDS}
@@ -238,6 +239,7 @@ def close_vote(*, motion: Motion, casting_vote: str | None = None, user=None) ->
     motion.result_reason = outcome.reason
     motion.decided_at = timezone.now()
     motion.save(update_fields=["status", "result", "result_reason", "decided_at"])
+    approve_minutes_on_item(motion)
     return motion
 
 
