@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("files/", include("records.urls")),
+    path("data/", include("meetings.urls")),
 ]
 
 if settings.DEBUG:

@@ -16,11 +16,16 @@ from meetings.models import (
     AgendaItem,
     AgendaSection,
     AgendaVersion,
+    Attendance,
     BoardPack,
     Meeting,
+    Minutes,
+    MinutesStatus,
     Motion,
+    MotionStatus,
     PackEdition,
     PackStatus,
+    PersonVote,
     PublishedAttachment,
     PublishedItem,
     PublishedSection,
@@ -240,3 +245,86 @@ def tally(motion: Motion) -> Tally:
         .values_list("option", "n")
     )
     return Tally(**{option: counts.get(option, 0) for option in VoteOption.values})
+
+
+def meeting_motions(meeting: Meeting, user) -> QuerySet[Motion]:
+    """The motions of a meeting `user` may see, with their votes."""
+    return (
+        Motion.objects.filter(meeting=meeting)
+        .visible_to(user)
+        .exclude(status=MotionStatus.WITHDRAWN)
+        .select_related("mover", "seconder", "item")
+        .prefetch_related("votes__person", "consent_items")
+        .order_by("created_at")
+    )
+
+
+def public_minutes(meeting: Meeting) -> Minutes | None:
+    """Approved minutes, or a draft where the body publishes drafts."""
+    approved = meeting.minutes.filter(status=MinutesStatus.APPROVED).first()
+    if approved is not None:
+        return approved
+    if any(body.publishes_draft_minutes for body in meeting.bodies.all()):
+        return (
+            meeting.minutes.filter(status=MinutesStatus.DRAFT)
+            .order_by("-version")
+            .first()
+        )
+    return None
+
+
+def decided_votes(user, *, person=None, body=None, year=None, outcome=None):
+    """Members' votes on decided motions that `user` may see, newest first."""
+    votes = PersonVote.objects.filter(
+        is_casting_vote=False,
+        motion__status=MotionStatus.CLOSED,
+        motion__in=Motion.objects.visible_to(user),
+    )
+    if person is not None:
+        votes = votes.filter(person=person)
+    if body is not None:
+        votes = votes.filter(motion__meeting__in=Meeting.objects.of_body(body))
+    if year:
+        votes = votes.filter(motion__meeting__starts_at__year=year)
+    if outcome:
+        votes = votes.filter(motion__result=outcome)
+    return votes.select_related("person", "motion__meeting", "motion__item").order_by(
+        "-motion__meeting__starts_at", "-motion__created_at"
+    )
+
+
+@dataclass(frozen=True)
+class VotingSummary:
+    meetings_expected: int
+    meetings_attended: int
+    votes_cast: int
+    with_majority: int
+    recusals: int
+
+    @property
+    def attendance_rate(self) -> int | None:
+        if not self.meetings_expected:
+            return None
+        return round(100 * self.meetings_attended / self.meetings_expected)
+
+    @property
+    def majority_rate(self) -> int | None:
+        if not self.votes_cast:
+            return None
+        return round(100 * self.with_majority / self.votes_cast)
+
+
+def voting_summary(person: Person, user) -> VotingSummary:
+    """Attendance and how often the member voted with the outcome."""
+    attendance = Attendance.objects.filter(person=person)
+    votes = list(
+        decided_votes(user, person=person).values_list("option", "motion__result")
+    )
+    cast = [(o, r) for o, r in votes if o in ("yes", "no")]
+    return VotingSummary(
+        meetings_expected=attendance.count(),
+        meetings_attended=attendance.filter(status__in=IN_THE_ROOM).count(),
+        votes_cast=len(cast),
+        with_majority=sum(1 for o, r in cast if (o == "yes") == (r == "passed")),
+        recusals=sum(1 for o, _r in votes if o == "recused"),
+    )

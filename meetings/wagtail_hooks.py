@@ -16,8 +16,9 @@ from meetings.models import (
     ItemSubmission,
     Meeting,
     MeetingSchedule,
+    Minutes,
 )
-from meetings.views import submission_review
+from meetings.views import minutes_admin, submission_review
 
 
 class LinkColumn(Column):
@@ -144,8 +145,61 @@ class AgendaTemplateViewSet(ModelViewSet):
     menu_label = _("Agenda templates")
 
 
+class MinutesEditView(EditView):
+    @property
+    def header_more_buttons(self):
+        pk = self.object.pk
+        return [
+            Button(
+                _("Download Word"),
+                icon_name="download",
+                priority=1,
+                url=reverse("meetings_minutes_export", args=[pk, "docx"]),
+            ),
+            Button(
+                _("Download PDF"),
+                icon_name="download",
+                priority=2,
+                url=reverse("meetings_minutes_export", args=[pk, "pdf"]),
+            ),
+            *super().header_more_buttons,
+        ]
+
+
+class MinutesViewSet(ModelViewSet):
+    model = Minutes
+    name = "meetings_minutes"
+    url_prefix = "meetings/minutes"
+    icon = "doc-full"
+    menu_label = _("Minutes")
+    edit_view_class = MinutesEditView
+    list_display = [
+        "__str__",
+        "status",
+        LinkColumn(
+            "word",
+            label=_("Word"),
+            text=_("Download"),
+            url=lambda m: reverse("meetings_minutes_export", args=[m.pk, "docx"]),
+        ),
+        LinkColumn(
+            "pdf",
+            label=_("PDF"),
+            text=_("Download"),
+            url=lambda m: reverse("meetings_minutes_export", args=[m.pk, "pdf"]),
+        ),
+    ]
+    list_filter = ["status"]
+
+
 class MeetingsViewSetGroup(ModelViewSetGroup):
-    items = (MeetingViewSet, SubmissionViewSet, ScheduleViewSet, AgendaTemplateViewSet)
+    items = (
+        MeetingViewSet,
+        SubmissionViewSet,
+        MinutesViewSet,
+        ScheduleViewSet,
+        AgendaTemplateViewSet,
+    )
     menu_icon = "date"
     menu_label = _("Meetings")
     menu_name = "meetings"
@@ -170,6 +224,21 @@ def register_agenda_urls():
             "meetings/submission/<int:submission_id>/review/<str:action>/",
             submission_review.transition,
             name="meetings_submission_transition",
+        ),
+        path(
+            "meetings/<int:meeting_id>/minutes/draft/",
+            minutes_admin.draft,
+            name="meetings_minutes_draft",
+        ),
+        path(
+            "meetings/minutes/<int:minutes_id>/export/<str:file_format>/",
+            minutes_admin.export,
+            name="meetings_minutes_export",
+        ),
+        path(
+            "meetings/minutes/<int:minutes_id>/correct/",
+            minutes_admin.correct,
+            name="meetings_minutes_correct",
         ),
         path(
             "meetings/submission/<int:submission_id>/files/",

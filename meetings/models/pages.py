@@ -62,16 +62,33 @@ class MeetingIndexPage(RoutablePageMixin, Page):
             )
             if version is None:
                 raise Http404
+        agenda = selectors.published_agenda(version, request.user) if version else []
+        motions = list(selectors.meeting_motions(meeting, request.user))
+        for entry in agenda:
+            for item in entry.items:
+                item.motions_shown = [
+                    m
+                    for m in motions
+                    if m.item_id == item.source_id
+                    or item.source_id in {i.pk for i in m.consent_items.all()}
+                ]
+        minutes = selectors.public_minutes(meeting)
         return self.render(
             request,
             context_overrides={
                 "meeting": meeting,
+                "minutes": minutes,
+                "minutes_entries": (
+                    minutes.entries.filter(item__visibility="public")
+                    .exclude(discussion="")
+                    .select_related("item")
+                    if minutes
+                    else []
+                ),
                 "version": version,
                 "latest_version": versions[0] if versions else None,
                 "versions": versions,
-                "agenda": selectors.published_agenda(version, request.user)
-                if version
-                else [],
+                "agenda": agenda,
                 "packs": selectors.packs_for(request.user, meeting),
             },
             template="meetings/meeting_detail.html",

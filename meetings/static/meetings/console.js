@@ -16,6 +16,7 @@
 
   root.addEventListener("submit", async (event) => {
     const form = event.target;
+    if (form.classList.contains("cs-plain")) return; // navigates away
     event.preventDefault();
     const data = new FormData(form);
     if (event.submitter && event.submitter.name) {
