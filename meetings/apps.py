@@ -9,6 +9,10 @@ MEETINGS_MODELS = (
     "itemsubmission",
     "meetingschedule",
     "agendatemplate",
+    "minutes",
+    "motion",
+    "attendance",
+    "voterule",
 )
 
 

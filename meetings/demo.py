@@ -18,6 +18,7 @@ from django.utils import timezone
 from council.models import Body
 from meetings import selectors
 from meetings.demo_documents import staff_report_docx, staff_report_pdf
+from meetings.demo_proceedings import hold_past_meetings
 from meetings.models import (
     AgendaTemplate,
     AgendaTemplateSection,
@@ -180,6 +181,8 @@ def load() -> None:
                     published.append(_publish(meeting, clerk))
         published.append(_addendum(published, library, clerk))
         _pending_submissions(staff, clerk, library)
+        Body.objects.filter(slug="planning-board").update(publishes_draft_minutes=True)
+        hold_past_meetings(clerk=clerk, rng=rng)
     # Packs are compiled here so the demo is complete at once; the queued
     # tasks find them ready and do nothing.
     for pack in BoardPack.objects.filter(version__in=published).select_related(

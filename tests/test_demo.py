@@ -13,7 +13,16 @@ from council import demo as council_demo
 from council import selectors
 from council.demo import DEMO_PASSWORD, TERMS
 from council.models import Body, LegislativeTerm, Membership, Person
-from meetings.models import AgendaVersion, BoardPack, Meeting, PackStatus, PublishedItem
+from meetings.models import (
+    AgendaVersion,
+    BoardPack,
+    Meeting,
+    Minutes,
+    Motion,
+    PackStatus,
+    PersonVote,
+    PublishedItem,
+)
 from records.models import Record
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +78,23 @@ def test_the_demo_city(django_capture_on_commit_callbacks):
         )
     ]
     assert min(pages) == 1 and max(pages) >= 40
+
+    # Past meetings were held: votes of every kind, minutes approved at the
+    # next meeting, and the Planning Board's latest minutes public as a draft.
+    closed = Motion.objects.filter(status="closed")
+    assert closed.filter(kind="consent", result="passed").exists()
+    assert closed.filter(result="failed").exists()
+    assert closed.filter(result_reason__contains="a tie fails").exists()
+    assert closed.filter(kind="amendment").exists()
+    assert (
+        PersonVote.objects.filter(option="recused")
+        .exclude(conflict_declared="")
+        .exists()
+    )
+    assert Minutes.objects.filter(status="approved").count() > 40
+    board = Body.objects.get(slug="planning-board")
+    assert board.publishes_draft_minutes
+    assert Minutes.objects.filter(status="draft", meeting__bodies=board).exists()
 
     # Logins that work.
     printed = run("demo_logins")

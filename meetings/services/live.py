@@ -192,9 +192,16 @@ def record_vote(
 
 
 @transaction.atomic
-def close_vote(*, motion: Motion, casting_vote: str | None = None, user=None) -> Motion:
+def close_vote(
+    *,
+    motion: Motion,
+    casting_vote: str | None = None,
+    user=None,
+    at: datetime.datetime | None = None,
+) -> Motion:
     """Close the vote: members who did not vote are recorded as absent (not
-    in the room) or abstaining, and the outcome is computed with its reason."""
+    in the room) or abstaining, and the outcome is computed with its reason.
+    `at` dates the decision when it is recorded after the fact."""
     motion = _locked(motion)
     if motion.status != MotionStatus.VOTING:
         raise ValidationError(_("The vote on this motion is not open."))
@@ -237,7 +244,7 @@ def close_vote(*, motion: Motion, casting_vote: str | None = None, user=None) ->
     motion.status = MotionStatus.CLOSED
     motion.result = MotionResult.PASSED if outcome.passed else MotionResult.FAILED
     motion.result_reason = outcome.reason
-    motion.decided_at = timezone.now()
+    motion.decided_at = at or timezone.now()
     motion.save(update_fields=["status", "result", "result_reason", "decided_at"])
     approve_minutes_on_item(motion)
     return motion
