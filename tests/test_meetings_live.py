@@ -300,3 +300,47 @@ def test_two_clerks_recording_at_once_lose_and_double_nothing(council):
     assert PersonVote.objects.filter(motion=motion).count() == len(members)
     assert len(errors) == len(members)
     assert all("already voted" in message for message in errors)
+
+
+def test_a_ruling_against_the_computed_result_needs_a_reason(council):
+    meeting, members, item = council
+    seat_all(meeting, members)
+    motion = motion_on_the_floor(meeting, members, item)
+    for person in members:
+        live.record_vote(motion=motion, person=person, option="yes")
+    live.close_vote(motion=motion)
+
+    with pytest.raises(ValidationError, match="Record why"):
+        live.override_result(motion=motion, result="failed", reason=" ")
+    ruled = live.override_result(
+        motion=motion, result="failed", reason="Required a two-thirds vote under s. 12"
+    )
+
+    assert ruled.result == "failed" and "two-thirds" in ruled.override_reason
+    assert ruled.result_reason == "Carried 5–0 (majority of votes cast)"
+
+
+def test_the_console_records_actions_for_a_clerk_only(client, council):
+    from council.visibility import Role
+    from tests.factories import UserFactory
+
+    meeting, members, _item = council
+    url = f"/admin/meetings/{meeting.pk}/console/act/"
+    data = {"action": "attendance", "person": members[0].pk, "status": "present"}
+
+    client.force_login(UserFactory(roles=[Role.STAFF]))
+    client.post(url, data)
+    assert not meeting.attendance.exists()
+
+    client.force_login(UserFactory(roles=[Role.CLERK]))
+    response = client.post(url, data, HTTP_X_CONSOLE="1")
+    assert (
+        response.status_code == 200
+        and "1 present, 3 needed" in response.content.decode()
+    )
+    bad = client.post(
+        url,
+        {"action": "vote", "motion": 999, "person": members[0].pk},
+        HTTP_X_CONSOLE="1",
+    )
+    assert bad.status_code == 404

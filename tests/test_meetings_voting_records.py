@@ -126,3 +126,15 @@ def test_draft_minutes_are_public_only_where_the_body_allows(client, held):  # n
     assert (
         "Draft summary." in html and "have not been approved yet and may change" in html
     )
+
+
+def test_member_page_filters_votes_by_outcome_and_year(client, held):  # noqa: F811
+    meeting, members, _item = held
+
+    carried = client.get(person_page(members[0]) + "?outcome=passed").content.decode()
+    defeated = client.get(person_page(members[0]) + "?outcome=failed").content.decode()
+    long_ago = client.get(person_page(members[0]) + "?year=1999").content.decode()
+
+    assert "Library hours" in carried
+    assert "Library hours" not in defeated and "No recorded votes" in defeated
+    assert "Library hours" not in long_ago
