@@ -9,7 +9,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-postgres setup migrate demo lint lock system-deps bench-packs clean
+.PHONY: run test test-postgres setup migrate demo lint lock system-deps bench-packs test-s3 clean
 
 $(INSTALLED): pyproject.toml requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -56,6 +56,10 @@ test-postgres: setup system-deps
 # Benchmarks: figures and ratios against references measured in the same run.
 bench-packs: setup system-deps
 	$(PY) bench/bench_packs.py
+
+# The storage tests again on a throwaway S3 server (moto, started and removed here).
+test-s3: setup
+	$(PY) -m tests.support.throwaway_s3 -- $(BIN)/pytest -m storage
 
 lint: setup
 	$(BIN)/ruff check .

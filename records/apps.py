@@ -6,3 +6,11 @@ class RecordsConfig(AppConfig):
     name = "records"
     verbose_name = _("Records")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from council.services import ROLE_PERMISSIONS
+        from council.visibility import Role
+
+        # Records managers and clerks read the audit trail; nobody edits it.
+        for role in (Role.RECORDS_MANAGER, Role.CLERK):
+            ROLE_PERMISSIONS[role].append("records.view_auditevent")

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from council.visibility import Visibility
+from records.audit import record_event
 from records.ingest import (
     CHUNK_BYTES,
     InspectedFile,
@@ -20,7 +21,7 @@ from records.ingest import (
     content_sha256,
     inspect_upload,
 )
-from records.models import Record, TextStatus, blob_name
+from records.models import AuditAction, Record, TextStatus, blob_name
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -93,6 +94,18 @@ def store_record(
         try:
             record.file.name = name
             record.save()
+            # In the same transaction: no record without its capture event.
+            record_event(
+                action=AuditAction.CAPTURE,
+                actor=created_by,
+                target=record,
+                details={
+                    "sha256": record.sha256,
+                    "size": record.size,
+                    "mime_type": record.mime_type,
+                    "title": record.title,
+                },
+            )
         except BaseException:
             if written:
                 storage.delete(name)

@@ -11,7 +11,8 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
 from council.visibility import Visibility, can_view
-from records.models import Record
+from records.audit import record_event
+from records.models import AuditAction, Record
 from records.services import record_storage
 
 logger = logging.getLogger(__name__)
@@ -45,6 +46,11 @@ def download_record(request: HttpRequest, pk: int) -> HttpResponse:
     except FileNotFoundError:
         logger.error("Record %s: stored file %s is missing.", pk, record.file.name)
         raise Http404 from None
+    try:
+        _audit_download(request, record, byte_range)
+    except BaseException:
+        stored.close()
+        raise
     content_type = record.mime_type
     if content_type == "text/plain":
         content_type += "; charset=utf-8"
@@ -63,6 +69,21 @@ def download_record(request: HttpRequest, pk: int) -> HttpResponse:
         response["Content-Length"] = str(end - start + 1)
         response["Content-Range"] = f"bytes {start}-{end}/{size}"
     return _with_record_headers(response, record)
+
+
+def _audit_download(
+    request: HttpRequest, record: Record, byte_range: tuple[int, int] | None
+) -> None:
+    # Public files are public: fetching one is not an access worth a record.
+    # HEAD sends no content, so it is no download either.
+    if record.visibility == Visibility.PUBLIC or request.method != "GET":
+        return
+    details = {"visibility": record.visibility}
+    if byte_range is not None:
+        details["range"] = f"bytes {byte_range[0]}-{byte_range[1]}"
+    record_event(
+        action=AuditAction.DOWNLOAD, actor=request.user, target=record, details=details
+    )
 
 
 def parse_byte_range(header: str | None, size: int) -> tuple[int, int] | None:

@@ -1,12 +1,29 @@
 from __future__ import annotations
 
+import os
+import uuid
+
 import pytest
 
 
 @pytest.fixture(autouse=True)
 def isolated_files(settings, tmp_path):
-    """Every test writes media (and, later, the search index) under tmp_path."""
+    """Every test writes media (and, later, the search index) under tmp_path.
+
+    Under `python -m tests.support.throwaway_s3` (QUORUM_STORAGE=s3) the S3
+    storage the settings built from the environment is kept, so the same
+    tests exercise it; each test gets a fresh key prefix in the bucket
+    (S3Storage's `location`) instead of a fresh directory.
+    """
     settings.MEDIA_ROOT = tmp_path / "media"
+    if os.environ.get("QUORUM_STORAGE") == "s3":
+        default = settings.STORAGES["default"]
+        options = {**default["OPTIONS"], "location": f"tests/{uuid.uuid4().hex}"}
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "default": {**default, "OPTIONS": options},
+        }
+        return tmp_path
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
@@ -21,7 +38,8 @@ def pytest_report_header(config):
     from django.conf import settings
 
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
-    return f"Quorum test database: {engine}"
+    storage = settings.STORAGES["default"]["BACKEND"].rsplit(".", 1)[-1]
+    return f"Quorum test database: {engine}, storage: {storage}"
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from council.visibility import Role, Visibility
+from records.services import record_storage
 from records.views import UnsatisfiableRange, parse_byte_range
 from tests.factories import (
     BodyFactory,
@@ -18,7 +19,11 @@ from tests.factories import (
     pdf_bytes,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.records_urls")]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.storage,
+    pytest.mark.urls("tests.records_urls"),
+]
 
 PDF = pdf_bytes("Closed session minutes", "Second page")
 
@@ -122,9 +127,9 @@ def test_only_safe_methods_are_allowed(client, body):
     assert client.post(record.get_absolute_url()).status_code == 405
 
 
-def test_a_record_whose_stored_file_is_gone_is_404(client, body, tmp_path):
+def test_a_record_whose_stored_file_is_gone_is_404(client, body):
     record = record_of(body, Visibility.PUBLIC)
-    (tmp_path / "media" / record.file.name).unlink()
+    record_storage().delete(record.file.name)
 
     assert download(client, record).status_code == 404
 

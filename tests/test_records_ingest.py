@@ -12,6 +12,7 @@ import zipfile
 import docx
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import TemporaryUploadedFile
 from fpdf import FPDF
 from PIL import Image
@@ -26,7 +27,7 @@ from records.selectors import record_pages
 from records.services import StoredFileMismatch, store_record
 from tests.factories import BodyFactory, UserFactory, pdf_bytes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.storage]
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -104,9 +105,18 @@ def image_only_pdf() -> bytes:
     return bytes(pdf.output())
 
 
-def stored_files(tmp_path) -> list[str]:
-    media = tmp_path / "media"
-    return sorted(str(p.relative_to(media)) for p in media.rglob("*") if p.is_file())
+def stored_files(directory: str = "") -> list[str]:
+    """Every name in record storage, walked through the storage API so the
+    tests also hold on S3."""
+    try:
+        subdirectories, files = services.record_storage().listdir(directory)
+    except FileNotFoundError:  # local storage before its first file
+        return []
+    prefix = f"{directory}/" if directory else ""
+    names = [prefix + name for name in files]
+    for subdirectory in subdirectories:
+        names += stored_files(prefix + subdirectory)
+    return sorted(names)
 
 
 def store(name: str, content: bytes, **fields) -> Record:
@@ -243,7 +253,7 @@ REJECTIONS = {
     ("name", "make_content", "expected"), REJECTIONS.values(), ids=REJECTIONS.keys()
 )
 def test_refused_uploads_are_explained_and_leave_nothing_behind(
-    tmp_path, name, make_content, expected
+    name, make_content, expected
 ):
     with pytest.raises(RejectedUpload) as refused:
         store(name, make_content())
@@ -251,10 +261,10 @@ def test_refused_uploads_are_explained_and_leave_nothing_behind(
     assert expected in refused.value.message
     assert f"“{name}”" in refused.value.message
     assert Record.objects.count() == 0
-    assert stored_files(tmp_path) == []
+    assert stored_files() == []
 
 
-def test_files_over_the_configured_limit_are_refused_before_reading(settings, tmp_path):
+def test_files_over_the_configured_limit_are_refused_before_reading(settings):
     settings.QUORUM_MAX_UPLOAD_BYTES = 1000
 
     with pytest.raises(RejectedUpload) as refused:
@@ -262,7 +272,7 @@ def test_files_over_the_configured_limit_are_refused_before_reading(settings, tm
 
     assert refused.value.message.startswith("“long.txt” is 1001")
     assert "the largest file Quorum accepts is 1000" in refused.value.message
-    assert stored_files(tmp_path) == []
+    assert stored_files() == []
     store("short.txt", b"x" * 1000)
 
 
@@ -308,11 +318,11 @@ def test_pdf_that_needs_a_decryption_library_counts_as_encrypted(monkeypatch):
         inspect_upload(name="aes.pdf", data=io.BytesIO(pdf_bytes("Secret")))
 
 
-def test_a_title_too_long_is_refused_before_anything_is_stored(tmp_path):
+def test_a_title_too_long_is_refused_before_anything_is_stored():
     with pytest.raises(ValidationError):
         store("notes.txt", b"Notes", title="x" * 300)
 
-    assert stored_files(tmp_path) == []
+    assert stored_files() == []
 
 
 def test_inspect_upload_needs_a_seekable_file():
@@ -327,7 +337,7 @@ def test_inspect_upload_needs_a_seekable_file():
 # Accepted files
 
 
-def test_pdf_is_stored_with_pages_hash_and_text_per_page(tmp_path):
+def test_pdf_is_stored_with_pages_hash_and_text_per_page():
     content = pdf_bytes("Call to order", "Adjournment")
     body, clerk = BodyFactory(), UserFactory()
 
@@ -354,7 +364,7 @@ def test_pdf_is_stored_with_pages_hash_and_text_per_page(tmp_path):
         clerk,
     )
     assert record.file.name == f"records/{sha256[:2]}/{sha256[2:4]}/{sha256}.pdf"
-    assert stored_files(tmp_path) == [record.file.name]
+    assert stored_files() == [record.file.name]
     with record.file.open("rb") as stored:
         assert stored.read() == content
 
@@ -447,13 +457,13 @@ def test_text_without_an_extension_is_accepted_and_stored_as_txt():
     assert (record.original_filename, record.file.name[-4:]) == ("README", ".txt")
 
 
-def test_a_scanned_pdf_without_text_is_kept_and_flagged(tmp_path):
+def test_a_scanned_pdf_without_text_is_kept_and_flagged():
     record = store("scan.pdf", image_only_pdf())
 
     assert record.text_status == TextStatus.NO_TEXT
     assert (record.text, record.page_count) == ("", 1)
     assert record_pages(record) == []
-    assert stored_files(tmp_path) == [record.file.name]
+    assert stored_files() == [record.file.name]
 
 
 def test_a_failing_text_extraction_flags_the_record_instead_of_refusing(monkeypatch):
@@ -509,18 +519,18 @@ def test_uploaded_names_are_sanitised_to_a_basename(uploaded, shown):
     assert sanitise_filename(uploaded) == shown
 
 
-def test_a_hostile_name_does_not_influence_where_the_file_is_stored(tmp_path):
+def test_a_hostile_name_does_not_influence_where_the_file_is_stored():
     record = store("../../../../tmp/evil.txt", b"content")
 
     assert record.original_filename == "evil.txt"
     assert record.file.name.startswith(f"records/{record.sha256[:2]}/")
-    assert stored_files(tmp_path) == [record.file.name]
+    assert stored_files() == [record.file.name]
 
 
 # Deduplication and storage integrity
 
 
-def test_same_content_shares_one_blob_but_gets_its_own_record(tmp_path):
+def test_same_content_shares_one_blob_but_gets_its_own_record():
     content = pdf_bytes("Staff report")
 
     first = store("report.pdf", content, title="Staff report")
@@ -533,13 +543,15 @@ def test_same_content_shares_one_blob_but_gets_its_own_record(tmp_path):
         "confidential",
         "copy.pdf",
     )
-    assert stored_files(tmp_path) == [first.file.name]
+    assert stored_files() == [first.file.name]
 
 
-def test_a_damaged_stored_copy_is_not_reused(tmp_path):
+def test_a_damaged_stored_copy_is_not_reused():
     content = b"Original content"
     first = store("a.txt", content)
-    (tmp_path / "media" / first.file.name).write_bytes(b"Tampered")
+    storage = services.record_storage()
+    storage.delete(first.file.name)
+    storage.save(first.file.name, ContentFile(b"Tampered"))
 
     second = store("b.txt", content)
 
@@ -548,17 +560,17 @@ def test_a_damaged_stored_copy_is_not_reused(tmp_path):
         assert stored.read() == content
 
 
-def test_a_write_that_reads_back_differently_is_removed(monkeypatch, tmp_path):
+def test_a_write_that_reads_back_differently_is_removed(monkeypatch):
     monkeypatch.setattr(services, "_stored_sha256", lambda storage, name: "0" * 64)
 
     with pytest.raises(StoredFileMismatch, match="“a.txt” was not stored correctly"):
         store("a.txt", b"content")
 
-    assert stored_files(tmp_path) == []
+    assert stored_files() == []
     assert Record.objects.count() == 0
 
 
-def test_the_file_is_removed_when_the_record_cannot_be_saved(monkeypatch, tmp_path):
+def test_the_file_is_removed_when_the_record_cannot_be_saved(monkeypatch):
     def fail(self, *args, **kwargs):
         raise RuntimeError("database went away")
 
@@ -567,10 +579,10 @@ def test_the_file_is_removed_when_the_record_cannot_be_saved(monkeypatch, tmp_pa
     with pytest.raises(RuntimeError):
         store("a.txt", b"content")
 
-    assert stored_files(tmp_path) == []
+    assert stored_files() == []
 
 
-def test_a_shared_blob_survives_a_failed_second_record(monkeypatch, tmp_path):
+def test_a_shared_blob_survives_a_failed_second_record(monkeypatch):
     first = store("a.txt", b"content")
 
     def fail(self, *args, **kwargs):
@@ -580,7 +592,7 @@ def test_a_shared_blob_survives_a_failed_second_record(monkeypatch, tmp_path):
     with pytest.raises(RuntimeError):
         store("b.txt", b"content")
 
-    assert stored_files(tmp_path) == [first.file.name]
+    assert stored_files() == [first.file.name]
 
 
 def test_django_uploads_are_stored_and_left_usable_for_the_caller():

@@ -113,6 +113,8 @@ QUORUM_CITY_NAME = env.env_str("QUORUM_CITY_NAME", "City of Port Alder")
 # Largest upload accepted; the web server's request-body limit must allow it.
 QUORUM_MAX_UPLOAD_BYTES = env.env_int("QUORUM_MAX_UPLOAD_BYTES", 100 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Every record is re-hashed at least this often (records.fixity).
+QUORUM_FIXITY_MAX_AGE_DAYS = env.env_int("QUORUM_FIXITY_MAX_AGE_DAYS", 30)
 
 LOGGING = {
     "version": 1,

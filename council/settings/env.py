@@ -118,6 +118,11 @@ def storage_config(media_root: Path) -> dict:
                 "default_acl": "private",
                 "querystring_auth": True,
                 "file_overwrite": False,
+                # A file opened for reading is downloaded into a spooled
+                # temporary file; the default (0) never spills it to disk, so
+                # a 500 MB record read by a download or a fixity check would
+                # sit whole in memory.
+                "max_memory_size": 8 * 1024 * 1024,
             },
         }
     else:

@@ -77,6 +77,10 @@ class Record(models.Model):
         related_name="records",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Indexed: the fixity check picks the records checked longest ago first.
+    last_fixity_check_at = models.DateTimeField(
+        _("last fixity check"), null=True, blank=True, editable=False, db_index=True
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
