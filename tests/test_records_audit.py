@@ -349,8 +349,15 @@ def test_a_superuser_cannot_add_edit_or_delete_in_the_admin(superuser_client, ur
 
 
 def test_users_without_the_view_permission_cannot_open_the_listing(client):
-    client.force_login(UserFactory(roles=[Role.CLERK]))
+    client.force_login(UserFactory(roles=[Role.STAFF]))
 
     response = client.get(AUDIT_ADMIN)
 
     assert response.status_code in {302, 403}
+
+
+@pytest.mark.parametrize("role", [Role.RECORDS_MANAGER, Role.CLERK])
+def test_records_managers_and_clerks_read_the_trail(client, role):
+    client.force_login(UserFactory(roles=[role]))
+
+    assert client.get(AUDIT_ADMIN).status_code == 200
