@@ -133,13 +133,9 @@ class AgendaItem(models.Model):
             )
 
 
-class AgendaAttachment(models.Model):
-    item = models.ForeignKey(
-        AgendaItem,
-        verbose_name=_("item"),
-        on_delete=models.CASCADE,
-        related_name="attachments",
-    )
+class AttachedFile(models.Model):
+    """A stored record attached, in order and under a title, to something."""
+
     record = models.ForeignKey(
         "records.Record",
         verbose_name=_("file"),
@@ -150,9 +146,21 @@ class AgendaAttachment(models.Model):
     sort_order = models.PositiveIntegerField(_("order"), default=0)
 
     class Meta:
-        ordering = ["item", "sort_order", "pk"]
-        verbose_name = _("attachment")
-        verbose_name_plural = _("attachments")
+        abstract = True
 
     def __str__(self) -> str:
         return self.title
+
+
+class AgendaAttachment(AttachedFile):
+    item = models.ForeignKey(
+        AgendaItem,
+        verbose_name=_("item"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+
+    class Meta:
+        ordering = ["item", "sort_order", "pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")

@@ -9,6 +9,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.fields import RichTextField
 
 from council.visibility import VisibilityQuerySet, visibility_field
+from meetings.models.agenda import AttachedFile
 
 
 class SubmissionStatus(models.TextChoices):
@@ -92,28 +93,17 @@ class ItemSubmission(models.Model):
         return self.status in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)
 
 
-class SubmissionAttachment(models.Model):
+class SubmissionAttachment(AttachedFile):
     submission = models.ForeignKey(
         ItemSubmission,
         verbose_name=_("submission"),
         on_delete=models.CASCADE,
         related_name="attachments",
     )
-    record = models.ForeignKey(
-        "records.Record",
-        verbose_name=_("file"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    title = models.CharField(_("title"), max_length=300)
-    sort_order = models.PositiveIntegerField(_("order"), default=0)
 
     class Meta:
         ordering = ["submission", "sort_order", "pk"]
         verbose_name = _("submission attachment")
-
-    def __str__(self) -> str:
-        return self.title
 
 
 class SubmissionEvent(models.Model):

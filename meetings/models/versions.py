@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from council.visibility import VisibilityQuerySet, visibility_field
+from meetings.models.agenda import AttachedFile
 from meetings.models.schedules import SectionKind
 
 
@@ -117,28 +118,17 @@ class PublishedItem(models.Model):
         return f"{self.number} {self.title}"
 
 
-class PublishedAttachment(models.Model):
+class PublishedAttachment(AttachedFile):
     item = models.ForeignKey(
         PublishedItem,
         verbose_name=_("item"),
         on_delete=models.CASCADE,
         related_name="attachments",
     )
-    record = models.ForeignKey(
-        "records.Record",
-        verbose_name=_("file"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    title = models.CharField(_("title"), max_length=300)
-    sort_order = models.PositiveIntegerField(_("order"))
 
     class Meta:
         ordering = ["item", "sort_order"]
         verbose_name = _("published attachment")
-
-    def __str__(self) -> str:
-        return self.title
 
 
 class PackEdition(models.TextChoices):

@@ -6,12 +6,12 @@ from typing import BinaryIO
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from council.visibility import Visibility
 from meetings.models import AgendaAttachment, AgendaItem, AgendaSection, Meeting
 from meetings.models.schedules import SectionKind
+from meetings.services.ordering import next_position
 from records.models import Record
 from records.services import store_record
 
@@ -20,12 +20,12 @@ def add_section(
     *, meeting: Meeting, title: str, kind: str = SectionKind.STANDARD
 ) -> AgendaSection:
     """Append a section to the end of the meeting's agenda."""
-    last = meeting.sections.aggregate(last=Max("sort_order"))["last"]
+    position = next_position(meeting.sections)
     section = AgendaSection(
         meeting=meeting,
         title=title,
         kind=kind,
-        sort_order=0 if last is None else last + 1,
+        sort_order=position,
     )
     section.full_clean()
     section.save()
@@ -51,10 +51,10 @@ def add_item(
         visibility = (
             Visibility.CONFIDENTIAL if section.is_closed_session else Visibility.PUBLIC
         )
-    last = section.items.aggregate(last=Max("sort_order"))["last"]
+    position = next_position(section.items)
     item = AgendaItem(
         section=section,
-        sort_order=0 if last is None else last + 1,
+        sort_order=position,
         title=title,
         description=description,
         recommendation=recommendation,
@@ -99,12 +99,12 @@ def attach_record(*, item: AgendaItem, record: Record, title: str) -> AgendaAtta
         Record.objects.filter(pk=record.pk).update(
             visibility=access["visibility"], body=access["body"]
         )
-    last = item.attachments.aggregate(last=Max("sort_order"))["last"]
+    position = next_position(item.attachments)
     return AgendaAttachment.objects.create(
         item=item,
         record=record,
         title=title,
-        sort_order=0 if last is None else last + 1,
+        sort_order=position,
     )
 
 

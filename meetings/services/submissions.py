@@ -7,7 +7,6 @@ from typing import BinaryIO
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from council.visibility import Role, Visibility, has_role
@@ -20,6 +19,7 @@ from meetings.models import (
     SubmissionStatus,
 )
 from meetings.services.agenda import add_item, attach_record
+from meetings.services.ordering import next_position
 from records.services import store_record
 
 S = SubmissionStatus
@@ -113,12 +113,12 @@ def add_submission_file(
         body=submission.body,
         created_by=user,
     )
-    last = submission.attachments.aggregate(last=Max("sort_order"))["last"]
+    position = next_position(submission.attachments)
     return SubmissionAttachment.objects.create(
         submission=submission,
         record=record,
         title=title or record.title,
-        sort_order=0 if last is None else last + 1,
+        sort_order=position,
     )
 
 
