@@ -5,6 +5,9 @@ import uuid
 
 import pytest
 
+# Shared meetings fixtures (a held meeting) for every test module.
+pytest_plugins = ["tests.meetings_support"]
+
 
 @pytest.fixture(autouse=True)
 def isolated_files(settings, tmp_path):

@@ -2,104 +2,23 @@
 
 from __future__ import annotations
 
-import datetime
 import io
 
 import docx
 import pypdf
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
-from council import services as council_services
-from council.models import MembershipRole
-from meetings.models import AttendanceStatus, MeetingStatus, MinutesStatus, MotionKind
-from meetings.services import agenda, live
+from meetings.models import MeetingStatus, MinutesStatus
 from meetings.services.minutes import (
     draft_minutes,
     export_minutes,
     start_correction,
     write_discussion,
 )
-from meetings.services.schedules import create_meeting
-from tests.factories import BodyFactory, PersonFactory
+from tests.meetings_support import approve_at_next_meeting
 
 pytestmark = pytest.mark.django_db
-SECRET = "Sale of the Wrenfield depot"
-
-
-@pytest.fixture
-def held():
-    """A held meeting: a public item carried 3–1 and a closed-session item."""
-    body = BodyFactory(name="Council", seats=5)
-    members = []
-    for index, seat in enumerate(body.seats.all()):
-        person = PersonFactory(given_name="Member", family_name=f"Number{index}")
-        council_services.start_membership(
-            person=person,
-            body=body,
-            seat=seat,
-            start_date=timezone.localdate() - datetime.timedelta(days=400),
-            role=MembershipRole.CHAIR if index == 0 else MembershipRole.MEMBER,
-        )
-        members.append(person)
-    meeting = create_meeting(
-        bodies=[body], starts_at=timezone.now() - datetime.timedelta(days=14)
-    )
-    open_section = agenda.add_section(meeting=meeting, title="New business")
-    closed = agenda.add_section(meeting=meeting, title="Closed session", kind="closed")
-    item = agenda.add_item(section=open_section, title="Library hours")
-    secret = agenda.add_item(section=closed, title=SECRET)
-    for person in members[:4]:
-        live.record_attendance(
-            meeting=meeting, person=person, status=AttendanceStatus.PRESENT
-        )
-    for target, text in (
-        (item, "That the library open on Sundays."),
-        (secret, f"{SECRET}: accept."),
-    ):
-        motion = live.move_motion(
-            meeting=meeting,
-            kind=MotionKind.MAIN,
-            text=text,
-            mover=members[1],
-            seconder=members[2],
-            item=target,
-        )
-        live.open_vote(motion=motion)
-        for person, option in zip(
-            members[:4], ["yes", "yes", "yes", "no"], strict=True
-        ):
-            live.record_vote(motion=motion, person=person, option=option)
-        live.close_vote(motion=motion)
-    live.adjourn(meeting=meeting)
-    return meeting, members, item
-
-
-def approve_at_next_meeting(meeting, members, minutes):
-    """The next meeting has an "Adoption of minutes" item; its motion carries."""
-    body = meeting.primary_body
-    following = create_meeting(bodies=[body], starts_at=timezone.now())
-    section = agenda.add_section(meeting=following, title="Adoption of minutes")
-    item = agenda.add_item(section=section, title="Minutes of the previous meeting")
-    item.approves_minutes = minutes
-    item.save()
-    for person in members[:4]:
-        live.record_attendance(
-            meeting=following, person=person, status=AttendanceStatus.PRESENT
-        )
-    motion = live.move_motion(
-        meeting=following,
-        kind=MotionKind.MAIN,
-        text="That the minutes be approved.",
-        mover=members[1],
-        seconder=members[2],
-        item=item,
-    )
-    live.open_vote(motion=motion)
-    for person in members[:4]:
-        live.record_vote(motion=motion, person=person, option="yes")
-    return live.close_vote(motion=motion)
 
 
 def test_minutes_are_drafted_with_an_entry_per_item(held):

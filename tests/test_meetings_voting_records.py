@@ -12,7 +12,7 @@ from council.visibility import Role
 from meetings.services.minutes import draft_minutes
 from meetings.services.publishing import publish_agenda
 from tests.factories import UserFactory
-from tests.test_meetings_minutes import SECRET, approve_at_next_meeting, held  # noqa: F401
+from tests.meetings_support import HELD_SECRET, approve_at_next_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ def person_page(person) -> str:
     return f"/council/people/{person.slug}/"
 
 
-def test_member_page_shows_attendance_votes_and_majority_rate(client, held):  # noqa: F811
+def test_member_page_shows_attendance_votes_and_majority_rate(client, held):
     meeting, members, _item = held
 
     html = client.get(person_page(members[3])).content.decode()
@@ -34,7 +34,7 @@ def test_member_page_shows_attendance_votes_and_majority_rate(client, held):  # 
     assert "Wrenfield" not in html
 
 
-def test_meeting_page_shows_each_members_public_vote(client, held):  # noqa: F811
+def test_meeting_page_shows_each_members_public_vote(client, held):
     meeting, _members, _item = held
     publish_agenda(
         meeting=meeting,
@@ -49,7 +49,7 @@ def test_meeting_page_shows_each_members_public_vote(client, held):  # noqa: F81
     assert "Wrenfield" not in html
 
 
-def test_csv_and_json_exports_hold_public_votes_only(client, held):  # noqa: F811
+def test_csv_and_json_exports_hold_public_votes_only(client, held):
     meeting, members, _item = held
 
     rows = list(
@@ -67,7 +67,7 @@ def test_csv_and_json_exports_hold_public_votes_only(client, held):  # noqa: F81
     assert "Wrenfield" not in str(events) and "Wrenfield" not in str(rows)
 
 
-def test_members_of_the_body_see_closed_session_votes(client, held):  # noqa: F811
+def test_members_of_the_body_see_closed_session_votes(client, held):
     meeting, members, _item = held
     user = UserFactory(roles=[Role.MEMBER])
     members[4].user = user
@@ -76,10 +76,10 @@ def test_members_of_the_body_see_closed_session_votes(client, held):  # noqa: F8
 
     events = client.get("/data/votes.json").json()["vote_events"]
 
-    assert any(SECRET in e["motion"]["text"] for e in events)
+    assert any(HELD_SECRET in e["motion"]["text"] for e in events)
 
 
-def test_export_filters(client, held):  # noqa: F811
+def test_export_filters(client, held):
     meeting, members, _item = held
 
     by_person = client.get(f"/data/votes.csv?person={members[0].slug}").content.decode()
@@ -90,7 +90,7 @@ def test_export_filters(client, held):  # noqa: F811
     assert failed == [] and other_year == []
 
 
-def test_approved_minutes_appear_publicly_without_closed_items(client, held):  # noqa: F811
+def test_approved_minutes_appear_publicly_without_closed_items(client, held):
     meeting, members, item = held
     minutes = draft_minutes(meeting=meeting)
     entry = minutes.entries.get(item=item)
@@ -111,7 +111,7 @@ def test_approved_minutes_appear_publicly_without_closed_items(client, held):  #
     )
 
 
-def test_draft_minutes_are_public_only_where_the_body_allows(client, held):  # noqa: F811
+def test_draft_minutes_are_public_only_where_the_body_allows(client, held):
     meeting, _members, item = held
     minutes = draft_minutes(meeting=meeting)
     entry = minutes.entries.get(item=item)
@@ -128,7 +128,7 @@ def test_draft_minutes_are_public_only_where_the_body_allows(client, held):  # n
     )
 
 
-def test_member_page_filters_votes_by_outcome_and_year(client, held):  # noqa: F811
+def test_member_page_filters_votes_by_outcome_and_year(client, held):
     meeting, members, _item = held
 
     carried = client.get(person_page(members[0]) + "?outcome=passed").content.decode()

@@ -46,7 +46,7 @@ def _member_or_refuse(meeting: Meeting, person: Person) -> None:
             % {
                 "person": person,
                 "body": meeting.body_names,
-                "date": timezone.localtime(meeting.starts_at).date(),
+                "date": selectors.meeting_date(meeting),
             }
         )
 
