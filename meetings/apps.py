@@ -24,7 +24,12 @@ class MeetingsConfig(AppConfig):
     def ready(self) -> None:
         from council.services import ROLE_PERMISSIONS
         from council.visibility import Role
-        from meetings.signal_handlers import add_meetings_page_after_migrate
+        from meetings.signal_handlers import (
+            add_meetings_page_after_migrate,
+            mark_packs_containing_removed_content,
+        )
+        from records.forms import HOLD_TARGET_MODELS
+        from records.signals import record_content_removed
 
         ROLE_PERMISSIONS[Role.CLERK] += [
             *(
@@ -42,3 +47,6 @@ class MeetingsConfig(AppConfig):
         ]
         last_app = [c for c in apps.get_app_configs() if c.models_module][-1]
         post_migrate.connect(add_meetings_page_after_migrate, sender=last_app)
+        record_content_removed.connect(mark_packs_containing_removed_content)
+        # A hold can cover everything filed under a meeting.
+        HOLD_TARGET_MODELS.append("meetings.Meeting")

@@ -34,3 +34,14 @@ class StoredRenditions:
         name = self._name(key)
         if not self.storage.exists(name):
             self.storage.save(name, ContentFile(pdf))
+
+    def delete_all_of(self, sha256: str) -> int:
+        """Delete every rendition of one content (all variants); return how many."""
+        try:
+            _dirs, names = self.storage.listdir(RENDITIONS_DIR)
+        except FileNotFoundError:  # local disk before the first rendition
+            return 0
+        doomed = [name for name in names if name.startswith(f"{sha256}-")]
+        for name in doomed:
+            self.storage.delete(f"{RENDITIONS_DIR}/{name}")
+        return len(doomed)

@@ -1,22 +1,26 @@
-"""Records in the Wagtail admin: a "Records" menu with the audit trail.
+"""Records in the Wagtail admin: the records manager's "Records" menu.
 
-The audit trail is shown read-only: its viewset serves only the listing and
-the inspect page, and its permission policy refuses every action but "view",
-even to superusers, so no add, edit or delete button or URL exists.
+Records, the file plan, holds, the disposal queue, disposal batches with
+their certificates, and the audit trail. The trail and the batches are shown
+read-only: their viewsets serve only the listing and the inspect page, and
+the trail's permission policy refuses every action but "view", even to
+superusers, so no add, edit or delete button or URL exists.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from records.models import AuditEvent
+from records.models import AuditEvent, DisposalBatch, Hold, Record, RecordClass
+from records.views import admin as admin_views
 
 
 class ViewOnlyPermissionPolicy(ModelPermissionPolicy):
@@ -34,35 +38,15 @@ class ViewOnlyPermissionPolicy(ModelPermissionPolicy):
 register_permission_policy(AuditEvent, ViewOnlyPermissionPolicy(AuditEvent))
 
 
-class AuditEventViewSet(ModelViewSet):
-    model = AuditEvent
-    name = "records_audit"
-    url_prefix = "records/audit"
-    icon = "history"
-    menu_label = _("Audit trail")
-    list_display = ["sequence", "at", "action", "actor_name", "target_repr"]
-    list_filter = ["action"]
-    search_fields = ["actor_name", "target_repr"]
-    ordering = ["-sequence"]
+class ReadOnlyViewSet(ModelViewSet):
+    """Listing and inspecting only: the write views are never routed (nor
+    built, so the viewset needs no form)."""
+
     inspect_view_enabled = True
-    inspect_view_fields = [
-        "sequence",
-        "at",
-        "actor_name",
-        "action",
-        "target_type",
-        "target_id",
-        "target_repr",
-        "details",
-        "previous_hash",
-        "hash",
-    ]
     copy_view_enabled = False
     add_to_reference_index = False
 
     def get_urlpatterns(self) -> list[URLPattern]:
-        # Listing and inspecting only: the write views are never routed (nor
-        # built, so the viewset needs no form).
         return [
             path("", self.index_view, name="index"),
             path("results/", self.index_results_view, name="index_results"),
@@ -82,14 +66,188 @@ class AuditEventViewSet(ModelViewSet):
         )
 
 
+class AuditEventViewSet(ReadOnlyViewSet):
+    model = AuditEvent
+    name = "records_audit"
+    url_prefix = "records/audit"
+    icon = "history"
+    menu_label = _("Audit trail")
+    list_display = ["sequence", "at", "action", "actor_name", "target_repr"]
+    list_filter = ["action"]
+    search_fields = ["actor_name", "target_repr"]
+    ordering = ["-sequence"]
+    inspect_view_fields = [
+        "sequence",
+        "at",
+        "actor_name",
+        "action",
+        "target_type",
+        "target_id",
+        "target_repr",
+        "details",
+        "previous_hash",
+        "hash",
+    ]
+
+
+class RecordViewSet(ModelViewSet):
+    model = Record
+    name = "records_records"
+    url_prefix = "records/records"
+    icon = "doc-full"
+    menu_label = _("Records")
+    list_display = [
+        "title",
+        "identifier",
+        "record_class",
+        "status",
+        "disposal_due_on",
+        "declared_at",
+    ]
+    filterset_class = admin_views.RecordFilterSet
+    search_fields = ["title", "original_filename"]
+    form_fields = ["title", "visibility", "record_class"]
+    inspect_view_enabled = True
+    inspect_view_class = admin_views.RecordInspectView
+    edit_view_class = admin_views.RecordEditView
+    copy_view_enabled = False
+    add_to_reference_index = False
+
+    def get_queryset(self, request):
+        return Record.objects.select_related("record_class")
+
+    def get_urlpatterns(self) -> list[URLPattern]:
+        # Records are captured by uploads and never deleted here: disposal
+        # goes through the queue.
+        return [
+            pattern
+            for pattern in super().get_urlpatterns()
+            if pattern.name not in ("add", "delete")
+        ]
+
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(
+            **{"add_url_name": None, "delete_url_name": None, **kwargs}
+        )
+
+
+class RecordClassViewSet(ModelViewSet):
+    model = RecordClass
+    name = "records_file_plan"
+    url_prefix = "records/file-plan"
+    icon = "list-ul"
+    menu_label = _("File plan")
+    list_display = ["path_name", "code", "schedule"]
+    search_fields = ["name", "code", "description"]
+    edit_view_class = admin_views.RecordClassEditView
+    copy_view_enabled = False
+    add_to_reference_index = False
+
+
+class HoldViewSet(ModelViewSet):
+    model = Hold
+    name = "records_holds"
+    url_prefix = "records/holds"
+    icon = "lock"
+    menu_label = _("Holds")
+    list_display = ["__str__", "scope_label", "owner", "placed_at", "lifted_at"]
+    list_filter = ["scope"]
+    search_fields = ["reason", "search_query", "target_label"]
+    inspect_view_enabled = True
+    inspect_view_class = admin_views.HoldInspectView
+    add_to_reference_index = False
+
+    def get_urlpatterns(self) -> list[URLPattern]:
+        # Placed through place_hold and lifted, never edited or deleted.
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            path("new/", admin_views.PlaceHoldView.as_view(), name="add"),
+            path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
+            path("lift/<int:pk>/", admin_views.lift_hold, name="lift"),
+        ]
+
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(
+            **{
+                "edit_url_name": None,
+                "delete_url_name": None,
+                "history_url_name": None,
+                "usage_url_name": None,
+                **kwargs,
+            }
+        )
+
+
+class DisposalBatchViewSet(ReadOnlyViewSet):
+    model = DisposalBatch
+    name = "records_disposal_batches"
+    url_prefix = "records/disposals"
+    icon = "tasks"
+    menu_label = _("Disposals and certificates")
+    list_display = ["__str__", "status", "started_by", "created_at", "certificate"]
+    list_filter = ["status"]
+    inspect_view_class = admin_views.DisposalBatchInspectView
+
+
 class RecordsViewSetGroup(ModelViewSetGroup):
-    items = (AuditEventViewSet,)
+    items = (
+        RecordViewSet,
+        RecordClassViewSet,
+        HoldViewSet,
+        DisposalBatchViewSet,
+        AuditEventViewSet,
+    )
     menu_icon = "folder-open-inverse"
     menu_label = _("Records")
     menu_name = "records"
     menu_order = 300
 
+    def get_submenu_items(self):
+        items = super().get_submenu_items()
+        queue = MenuItem(
+            _("Disposal queue"),
+            reverse("records_disposal_queue"),
+            icon_name="bin",
+            name="disposal-queue",
+        )
+        queue.is_shown = lambda request: request.user.has_perm(
+            "records.view_disposalitem"
+        )
+        return [*items[:3], queue, *items[3:]]
+
 
 @hooks.register("register_admin_viewset")
 def register_records_viewsets() -> list[ModelViewSetGroup]:
     return [RecordsViewSetGroup()]
+
+
+@hooks.register("register_admin_urls")
+def register_disposal_urls() -> list[URLPattern]:
+    return [
+        path(
+            "records/disposal-queue/",
+            admin_views.DisposalQueueView.as_view(),
+            name="records_disposal_queue",
+        ),
+        path(
+            "records/disposal-queue/list-due/",
+            admin_views.list_due,
+            name="records_disposal_list_due",
+        ),
+        path(
+            "records/disposal-queue/<int:pk>/review/<str:decision>/",
+            admin_views.review,
+            name="records_disposal_review",
+        ),
+        path(
+            "records/disposal-queue/<int:pk>/confirm/",
+            admin_views.confirm,
+            name="records_disposal_confirm",
+        ),
+        path(
+            "records/disposal-queue/execute/",
+            admin_views.execute,
+            name="records_disposal_execute",
+        ),
+    ]

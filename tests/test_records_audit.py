@@ -239,6 +239,7 @@ def test_storing_a_record_appends_its_capture_event():
         "size": 7,
         "mime_type": "text/plain",
         "title": "Budget 2025",
+        "record_class": "",
     }
 
 

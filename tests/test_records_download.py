@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from council.visibility import Role, Visibility
 from records.services import record_storage
-from records.views import UnsatisfiableRange, parse_byte_range
+from records.views.download import UnsatisfiableRange, parse_byte_range
 from tests.factories import (
     BodyFactory,
     MembershipFactory,

@@ -24,7 +24,7 @@ from records import ingest, services
 from records.ingest import RejectedUpload, inspect_upload, sanitise_filename
 from records.models import Record, TextStatus
 from records.selectors import record_pages
-from records.services import StoredFileMismatch, store_record
+from records.services import StoredFileMismatch, capture, store_record
 from tests.factories import BodyFactory, UserFactory, pdf_bytes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.storage]

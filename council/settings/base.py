@@ -115,6 +115,9 @@ QUORUM_MAX_UPLOAD_BYTES = env.env_int("QUORUM_MAX_UPLOAD_BYTES", 100 * 1024 * 10
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Every record is re-hashed at least this often (records.fixity).
 QUORUM_FIXITY_MAX_AGE_DAYS = env.env_int("QUORUM_FIXITY_MAX_AGE_DAYS", 30)
+# Where records transferred to the archives are written as BagIt packages
+# (a directory the archives collect from, e.g. a mounted share).
+QUORUM_TRANSFER_DIR = env.env_str("QUORUM_TRANSFER_DIR", str(env.VAR_DIR / "transfers"))
 
 LOGGING = {
     "version": 1,

@@ -15,6 +15,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
+from council.pdf_fonts import CORE_ENCODING, DEJAVU_DIR, to_core_text
 from meetings.minutes_export.document import (
     DiscussionBlock,
     MinutesDocument,
@@ -28,7 +29,6 @@ from meetings.minutes_export.document import (
     printable,
     short_date,
 )
-from meetings.packs.typesetting import CORE_ENCODING, DEJAVU_DIR, to_core_text
 
 Color = tuple[int, int, int]
 DRAFT_MARK = "DRAFT \u2013 not yet approved"

@@ -175,6 +175,11 @@ class BoardPack(models.Model):
         _("start page of each item"), default=dict, blank=True
     )
     compiled_at = models.DateTimeField(_("compiled at"), null=True, blank=True)
+    # Set when a record in the pack was destroyed or transferred under its
+    # retention schedule: the records manager decides what becomes of the pack.
+    contains_removed_content = models.BooleanField(
+        _("contains destroyed content"), default=False
+    )
 
     class Meta:
         ordering = ["version", "edition"]

@@ -21,7 +21,8 @@ from pypdf.generic import (
     NumberObject,
 )
 
-from meetings.packs.typesetting import CORE_ENCODING, Color, Typesetter
+from council.pdf_fonts import CORE_ENCODING
+from meetings.packs.typesetting import Color, Typesetter
 from meetings.packs.writer import PackWriter
 
 # (kind, style) -> resource name, PostScript name, fpdf2 metrics key

@@ -4,13 +4,8 @@ from __future__ import annotations
 
 from fpdf import FPDF
 
-from meetings.packs.typesetting import (
-    CORE_ENCODING,
-    DEJAVU_DIR,
-    DEJAVU_FILES,
-    Color,
-    Typesetter,
-)
+from council.pdf_fonts import CORE_ENCODING, DEJAVU_DIR, DEJAVU_FILES
+from meetings.packs.typesetting import Color, Typesetter
 
 
 class FpdfTypesetter(Typesetter):

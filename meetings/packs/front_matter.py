@@ -11,8 +11,9 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from council.pdf_fonts import fits_core_fonts
 from meetings.packs.spec import PackItem, PackSection, PackSpec
-from meetings.packs.typesetting import BLACK, Color, Typesetter, fits_core_fonts
+from meetings.packs.typesetting import BLACK, Color, Typesetter
 
 # ("section", "5") | ("item", "5.a") | ("attachment", "5.a", 0)
 PageKey = tuple[str, ...] | tuple[str, str, int]

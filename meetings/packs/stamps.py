@@ -17,8 +17,8 @@ from pypdf.generic import (
     PdfObject,
 )
 
+from council.pdf_fonts import CORE_ENCODING, to_core_text
 from meetings.packs.core_pages import helvetica_width
-from meetings.packs.typesetting import CORE_ENCODING, to_core_text
 
 FONT_SIZE = 7.5
 BASELINE = 12.0  # points above the visible bottom edge, inside any margin

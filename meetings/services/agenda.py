@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from council.visibility import Visibility
 from meetings.models import AgendaAttachment, AgendaItem, AgendaSection, Meeting
 from meetings.models.schedules import SectionKind
+from meetings.services.filing import REPORTS_CLASS, file_meeting_record
 from meetings.services.ordering import next_position
 from records.models import Record
 from records.services import store_record
@@ -100,12 +101,21 @@ def attach_record(*, item: AgendaItem, record: Record, title: str) -> AgendaAtta
             visibility=access["visibility"], body=access["body"]
         )
     position = next_position(item.attachments)
-    return AgendaAttachment.objects.create(
+    attachment = AgendaAttachment.objects.create(
         item=item,
         record=record,
         title=title,
         sort_order=position,
     )
+    record.visibility = access["visibility"]
+    file_meeting_record(
+        record=record,
+        meeting=item.section.meeting,
+        used_by=item,
+        role="agenda attachment",
+        class_code=REPORTS_CLASS,
+    )
+    return attachment
 
 
 def remove_attachment(*, attachment: AgendaAttachment) -> None:

@@ -33,6 +33,7 @@ from meetings.models import (
     VoteOption,
     VoteRule,
 )
+from meetings.services.filing import record_meeting_held
 from meetings.services.minutes import approve_minutes_on_item
 from meetings.voting import decide
 
@@ -295,4 +296,5 @@ def adjourn(*, meeting: Meeting) -> Meeting:
     meeting.status = MeetingStatus.HELD
     meeting.current_item = None
     meeting.save(update_fields=["adjourned_at", "ends_at", "status", "current_item"])
+    record_meeting_held(meeting)
     return meeting

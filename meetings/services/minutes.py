@@ -7,6 +7,7 @@ import io
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -34,7 +35,11 @@ from meetings.models import (
     MotionStatus,
     VoteOption,
 )
+from meetings.services.filing import MINUTES_CLASS, file_meeting_record
+from records.models import Record, TriggerEvent
+from records.selectors import records_filed_under
 from records.services import store_record
+from records.services.retention import declare_record, record_trigger_event
 
 
 @transaction.atomic
@@ -203,10 +208,24 @@ def approve_minutes(*, minutes: Minutes, motion: Motion) -> Minutes:
     minutes.approved_by_motion = motion
     minutes.approved_at = motion.decided_at or timezone.now()
     minutes.save(update_fields=["status", "approved_by_motion", "approved_at"])
-    meeting.minutes.filter(status=MinutesStatus.APPROVED).exclude(pk=minutes.pk).update(
-        status=MinutesStatus.SUPERSEDED
+    superseded = meeting.minutes.filter(status=MinutesStatus.APPROVED).exclude(
+        pk=minutes.pk
     )
+    record_trigger_event(
+        records=Record.objects.filter(
+            Q(pk__in=superseded.values("pdf_record"))
+            | Q(pk__in=superseded.values("docx_record"))
+        ),
+        event=TriggerEvent.SUPERSEDED,
+        occurred_on=timezone.localdate(minutes.approved_at),
+    )
+    superseded.update(status=MinutesStatus.SUPERSEDED)
     _publish_files(minutes)
+    record_trigger_event(
+        records=records_filed_under(meeting),
+        event=TriggerEvent.MINUTES_APPROVED,
+        occurred_on=timezone.localdate(minutes.approved_at),
+    )
     Meeting.objects.filter(pk=meeting.pk).update(status=MeetingStatus.MINUTES_APPROVED)
     return minutes
 
@@ -224,6 +243,14 @@ def _publish_files(minutes: Minutes) -> None:
             visibility=Visibility.PUBLIC,
             body=meeting.primary_body,
         )
+        file_meeting_record(
+            record=record,
+            meeting=meeting,
+            used_by=minutes,
+            role=f"minutes ({file_format})",
+            class_code=MINUTES_CLASS,
+        )
+        declare_record(record=record)
         setattr(minutes, field, record)
     minutes.save(update_fields=["pdf_record", "docx_record"])
 

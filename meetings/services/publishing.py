@@ -36,8 +36,11 @@ from meetings.packs import (
     PackSpec,
     compile_pack,
 )
+from meetings.services.filing import PACKS_CLASS, file_meeting_record
+from records.models import Record
 from records.renditions import StoredRenditions
 from records.services import store_record
+from records.services.retention import declare_record
 
 logger = logging.getLogger(__name__)
 
@@ -220,6 +223,16 @@ def pack_spec(version: AgendaVersion, edition: str) -> PackSpec:
     )
 
 
+def mark_packs_containing(record: Record) -> int:
+    """Flag the compiled packs that include a record whose content was
+    destroyed or transferred: their PDFs still carry a copy of it."""
+    return (
+        BoardPack.objects.filter(version__items__attachments__record=record)
+        .distinct()
+        .update(contains_removed_content=True)
+    )
+
+
 def compile_board_pack(*, pack: BoardPack) -> BoardPack:
     """Compile one pack to a PDF record. On failure the clerk is told which
     attachment broke it; packs of earlier versions are untouched. A pack
@@ -264,6 +277,14 @@ def compile_board_pack(*, pack: BoardPack) -> BoardPack:
             body=meeting.primary_body,
             extract_text=False,
         )
+    file_meeting_record(
+        record=record,
+        meeting=meeting,
+        used_by=pack,
+        role=f"board pack ({pack.get_edition_display().lower()})",
+        class_code=PACKS_CLASS,
+    )
+    declare_record(record=record)
     BoardPack.objects.filter(pk=pack.pk).update(
         status=PackStatus.READY,
         record=record,

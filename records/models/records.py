@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from modelsearch import index
+from modelsearch.queryset import SearchableQuerySetMixin
 
 from council.visibility import VisibilityQuerySet, visibility_field
 from records.formats import format_for_mime_type
@@ -33,11 +39,27 @@ class TextStatus(models.TextChoices):
     NOT_EXTRACTED = "not_extracted", _("Not extracted (compiled from other records)")
 
 
-class RecordQuerySet(VisibilityQuerySet):
+class RecordStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    DESTROYED = "destroyed", _("Destroyed")
+    TRANSFERRED = "transferred", _("Transferred to archives")
+
+
+class RecordQuerySet(SearchableQuerySetMixin, VisibilityQuerySet):
     """Records, filtered by who may see them through `visible_to`."""
 
+    def active(self) -> RecordQuerySet:
+        """Records whose content Quorum still holds (not disposed of)."""
+        return self.filter(status=RecordStatus.ACTIVE)
 
-class Record(models.Model):
+    def declared(self) -> RecordQuerySet:
+        return self.filter(declared_at__isnull=False)
+
+    def due_for_disposal(self, on: datetime.date) -> RecordQuerySet:
+        return self.active().filter(disposal_due_on__lte=on)
+
+
+class Record(index.Indexed, models.Model):
     """A stored file: agenda attachment, report, minutes, correspondence."""
 
     title = models.CharField(_("title"), max_length=255)
@@ -77,6 +99,53 @@ class Record(models.Model):
         related_name="records",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    record_class = models.ForeignKey(
+        "records.RecordClass",
+        verbose_name=_("record class"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="records",
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    previous_version = models.OneToOneField(
+        "self",
+        verbose_name=_("previous version"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="next_version",
+    )
+    declared_at = models.DateTimeField(
+        _("declared at"), null=True, blank=True, editable=False
+    )
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("declared by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Derived from the class's schedule and the record's trigger events by
+    # records.retention.recompute_due_date; empty while the trigger event has
+    # not happened yet, or when the record is kept permanently.
+    disposal_due_on = models.DateField(
+        _("disposal due"), null=True, blank=True, editable=False, db_index=True
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=RecordStatus.choices,
+        default=RecordStatus.ACTIVE,
+        editable=False,
+        db_index=True,
+    )
+    disposed_at = models.DateTimeField(
+        _("disposed of at"), null=True, blank=True, editable=False
+    )
     # Indexed: the fixity check picks the records checked longest ago first.
     last_fixity_check_at = models.DateTimeField(
         _("last fixity check"), null=True, blank=True, editable=False, db_index=True
@@ -93,6 +162,19 @@ class Record(models.Model):
     visibility_body_path = "body"
     objects = RecordQuerySet.as_manager()
 
+    search_fields = [
+        index.SearchField("title", boost=3),
+        index.AutocompleteField("title"),
+        index.SearchField("original_filename"),
+        index.SearchField("text"),
+        index.FilterField("visibility"),
+        index.FilterField("body"),
+        index.FilterField("record_class"),
+        index.FilterField("status"),
+        index.FilterField("mime_type"),
+        index.FilterField("created_at"),
+    ]
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("record")
@@ -104,8 +186,105 @@ class Record(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("records_download", kwargs={"pk": self.pk})
 
+    @classmethod
+    def get_indexed_objects(cls) -> RecordQuerySet:
+        # Disposed-of records leave a stub whose content must not be found.
+        return super().get_indexed_objects().filter(status=RecordStatus.ACTIVE)
+
+    @property
+    def identifier(self) -> str:
+        """The reference quoted on certificates and transfer packages."""
+        return f"QR-{self.pk:07d}"
+
+    @property
+    def is_declared(self) -> bool:
+        return self.declared_at is not None
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == RecordStatus.ACTIVE
+
     @property
     def format_label(self) -> str:
         """What a reader calls the file's type: "PDF", "Word document"."""
         file_format = format_for_mime_type(self.mime_type)
         return str(file_format.label) if file_format else self.mime_type
+
+
+class RecordTrigger(models.Model):
+    """An event that starts a retention period, as it happened to one record.
+
+    Kept per record and event (not only the date the current schedule needs)
+    so a re-classified record's due date can be recomputed from its history.
+    """
+
+    record = models.ForeignKey(
+        Record,
+        verbose_name=_("record"),
+        on_delete=models.CASCADE,
+        related_name="triggers",
+    )
+    event = models.CharField(_("event"), max_length=20)
+    custom_event = models.CharField(_("custom event"), max_length=100, blank=True)
+    occurred_on = models.DateField(_("occurred on"))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["record", "occurred_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record", "event", "custom_event"], name="one_trigger_per_event"
+            )
+        ]
+        verbose_name = _("trigger event")
+        verbose_name_plural = _("trigger events")
+
+    def __str__(self) -> str:
+        return f"{self.custom_event or self.event} {self.occurred_on}"
+
+
+class RecordLink(models.Model):
+    """Where a record is used: an agenda item, minutes, a board pack.
+
+    A generic relation, so the records app knows nothing of meetings. The
+    optional `context` is the larger thing the user of the record belongs to
+    (the meeting of an agenda item), so a hold on a meeting covers everything
+    filed under it.
+    """
+
+    record = models.ForeignKey(
+        Record, verbose_name=_("record"), on_delete=models.CASCADE, related_name="links"
+    )
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, related_name="+"
+    )
+    object_id = models.CharField(max_length=64)
+    used_by = GenericForeignKey("content_type", "object_id")
+    role = models.CharField(_("role"), max_length=100)
+    context_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    context_id = models.CharField(max_length=64, blank=True)
+    context = GenericForeignKey("context_type", "context_id")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record", "content_type", "object_id", "role"],
+                name="one_link_per_use",
+            )
+        ]
+        indexes = [models.Index(fields=["context_type", "context_id"])]
+        verbose_name = _("record link")
+        verbose_name_plural = _("record links")
+
+    def __str__(self) -> str:
+        return f"{self.record} → {self.role}"

@@ -22,11 +22,13 @@ from records.ingest import (
     inspect_upload,
 )
 from records.models import AuditAction, Record, TextStatus, blob_name
+from records.selectors import due_date
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
     from council.models import Body
+    from records.models import RecordClass
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +50,7 @@ def store_record(
     body: Body | None = None,
     created_by: AbstractBaseUser | None = None,
     extract_text: bool = True,
+    record_class: RecordClass | None = None,
 ) -> Record:
     """Inspect an upload, store its content and create its Record.
 
@@ -85,7 +88,9 @@ def store_record(
         visibility=visibility,
         body=body,
         created_by=created_by,
+        record_class=record_class,
     )
+    record.disposal_due_on = due_date(record)
     # Validate the row before any byte is written.
     record.full_clean(exclude=["file"])
     storage = record_storage()
@@ -104,6 +109,7 @@ def store_record(
                     "size": record.size,
                     "mime_type": record.mime_type,
                     "title": record.title,
+                    "record_class": str(record_class or ""),
                 },
             )
         except BaseException:
