@@ -424,6 +424,20 @@ def test_merged_table_cells_are_read_once():
     assert inspected.text == "Merged\tSingle"
 
 
+def test_vertically_merged_cells_are_read_once_in_their_first_row():
+    document = docx.Document()
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).merge(table.cell(1, 0)).text = "Merged"
+    table.cell(0, 1).text = "Top"
+    table.cell(1, 1).text = "Bottom"
+    buffer = io.BytesIO()
+    document.save(buffer)
+
+    inspected = inspect_upload(name="t.docx", data=buffer)
+
+    assert inspected.text == "Merged\tTop\nBottom"
+
+
 def test_docx_page_count_comes_from_its_app_properties():
     content = docx_bytes("Text")
     app = zipfile.ZipFile(io.BytesIO(content)).read("docProps/app.xml")
@@ -481,14 +495,28 @@ def test_a_failing_text_extraction_flags_the_record_instead_of_refusing(monkeypa
     )
 
 
+def fake_clock(monkeypatch) -> types.SimpleNamespace:
+    """The clock the PDF extraction budget reads; tests move `now`."""
+    clock = types.SimpleNamespace(now=0.0)
+    monkeypatch.setattr(
+        ingest.pdf, "time", types.SimpleNamespace(monotonic=lambda: clock.now)
+    )
+    return clock
+
+
 def test_extraction_stops_at_the_time_budget_and_marks_the_text_partial(
     monkeypatch,
 ):
-    """GIVEN a clock that jumps past the budget after the first page."""
-    readings = iter([0.0, 0.0, 1000.0])
-    monkeypatch.setattr(
-        ingest.pdf, "time", types.SimpleNamespace(monotonic=lambda: next(readings))
-    )
+    """GIVEN a clock that passes the budget once the first page is read."""
+    clock = fake_clock(monkeypatch)
+    extract_text = PageObject.extract_text
+
+    def slow_extract(self, *args, **kwargs):
+        text = extract_text(self, *args, **kwargs)
+        clock.now += 1000.0
+        return text
+
+    monkeypatch.setattr(PageObject, "extract_text", slow_extract)
 
     inspected = inspect_upload(
         name="long.pdf", data=io.BytesIO(pdf_bytes("One", "Two", "Three"))
@@ -497,6 +525,49 @@ def test_extraction_stops_at_the_time_budget_and_marks_the_text_partial(
     assert inspected.text_status == TextStatus.PARTIAL
     assert inspected.page_texts == ["One", "", ""]
     assert inspected.page_count == 3
+
+
+def test_a_page_that_outlasts_the_budget_is_cut_short(monkeypatch):
+    """GIVEN a clock that passes the budget as the second page starts: the
+    budget is checked inside a page, not only between pages."""
+    clock = fake_clock(monkeypatch)
+    extract_text = PageObject.extract_text
+    calls = iter(range(1, 100))
+
+    def second_page_is_slow(self, *args, **kwargs):
+        if next(calls) == 2:
+            clock.now += 1000.0
+        return extract_text(self, *args, **kwargs)
+
+    monkeypatch.setattr(PageObject, "extract_text", second_page_is_slow)
+
+    inspected = inspect_upload(
+        name="long.pdf", data=io.BytesIO(pdf_bytes("One", "Two", "Three"))
+    )
+
+    assert inspected.text_status == TextStatus.PARTIAL
+    assert inspected.page_texts == ["One", "", ""]
+
+
+def test_a_page_cut_short_inside_a_form_is_not_taken_as_complete(monkeypatch):
+    """GIVEN the budget runs out inside a form XObject, where pypdf catches
+    the error and carries on with the rest of the page."""
+    clock = fake_clock(monkeypatch)
+
+    def cut_inside_a_form(self, *args, visitor_operand_before, **kwargs):
+        clock.now += 1000.0
+        try:
+            visitor_operand_before(b"Tj", [], None, None)
+        except Exception:
+            pass
+        return "Text before the form"
+
+    monkeypatch.setattr(PageObject, "extract_text", cut_inside_a_form)
+
+    inspected = inspect_upload(name="one.pdf", data=io.BytesIO(pdf_bytes("One")))
+
+    assert inspected.text_status == TextStatus.PARTIAL
+    assert inspected.page_texts == ["Text before the form"]
 
 
 # Names never matter for storage
@@ -561,7 +632,7 @@ def test_a_damaged_stored_copy_is_not_reused():
 
 
 def test_a_write_that_reads_back_differently_is_removed(monkeypatch):
-    monkeypatch.setattr(services, "_stored_sha256", lambda storage, name: "0" * 64)
+    monkeypatch.setattr(capture, "_stored_sha256", lambda storage, name: "0" * 64)
 
     with pytest.raises(StoredFileMismatch, match="“a.txt” was not stored correctly"):
         store("a.txt", b"content")

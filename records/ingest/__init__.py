@@ -29,8 +29,13 @@ from records.formats import DOCX, PDF, TEXT, FileFormat, format_for_extension
 from records.ingest.pdf import read_pdf
 from records.ingest.rejection import RejectedUpload
 from records.ingest.text import read_text
+from records.ingest.word import (
+    OLE_SIGNATURE,
+    compound_file_refusal,
+    damaged_docx,
+    read_docx,
+)
 from records.ingest.word import REQUIRED_PARTS as DOCX_REQUIRED_PARTS
-from records.ingest.word import damaged_docx, read_docx
 from records.models import TextStatus
 
 __all__ = [
@@ -43,8 +48,11 @@ __all__ = [
 
 DEFAULT_MAX_UPLOAD_BYTES = 100 * 1024 * 1024
 FILENAME_MAX_LENGTH = 200
-# Acrobat accepts a "%PDF-" header anywhere in the first kilobyte.
+# Acrobat accepts a "%PDF-" header anywhere in the first kilobyte. A file
+# that starts "%PDF" without the version is a damaged PDF, not text.
 PDF_HEADER_WINDOW = 1024
+PDF_HEADER = b"%PDF-"
+PDF_SIGNATURE = b"%PDF"
 ZIP_SIGNATURE = b"PK\x03\x04"
 CHUNK_BYTES = 1024 * 1024
 
@@ -181,7 +189,7 @@ def _sniff_format(data: BinaryIO, filename: str) -> FileFormat:
     claimed = format_for_extension(_extension(filename))
     data.seek(0)
     head = data.read(PDF_HEADER_WINDOW)
-    if b"%PDF-" in head:
+    if PDF_HEADER in head or head.startswith(PDF_SIGNATURE):
         return PDF
     if head.startswith(ZIP_SIGNATURE):
         names = _zip_member_names(data)
@@ -189,6 +197,10 @@ def _sniff_format(data: BinaryIO, filename: str) -> FileFormat:
             return DOCX
         if names is None and claimed is DOCX:
             raise damaged_docx(filename)
+    elif head.startswith(OLE_SIGNATURE):
+        refusal = compound_file_refusal(data, filename)
+        if refusal is not None:
+            raise refusal
     elif _is_utf8_text(data):
         return TEXT
     if claimed is not None:

@@ -15,9 +15,29 @@ from records.ingest.text import Extracted, storable_text
 
 logger = logging.getLogger(__name__)
 
-# A budget for text extraction, checked between pages: one pathological PDF
-# must not hold up ingest. Pages not reached are kept as empty strings.
+# A budget for text extraction: one pathological PDF must not hold up ingest.
+# It is checked between pages and before every content-stream operator, so a
+# single page with endless operators or nested forms stops too. The page cut
+# short and the pages not reached are kept as empty strings.
 TEXT_EXTRACTION_SECONDS = 30.0
+
+
+class _OutOfTime(Exception):
+    """The extraction budget ran out in the middle of a page."""
+
+
+class _TimeBudget:
+    def __init__(self, seconds: float) -> None:
+        self.deadline = time.monotonic() + seconds
+        self.spent = False
+
+    def check(self, *operation) -> None:
+        """Raise _OutOfTime once the deadline has passed. pypdf calls this
+        before each operator; it swallows errors inside form XObjects, so
+        `spent` remembers a page that was cut short there."""
+        if self.spent or time.monotonic() > self.deadline:
+            self.spent = True
+            raise _OutOfTime
 
 
 def read_pdf(data: BinaryIO, filename: str, *, extract_text: bool = True) -> Extracted:
@@ -53,27 +73,31 @@ def read_pdf(data: BinaryIO, filename: str, *, extract_text: bool = True) -> Ext
 def _pdf_page_texts(
     reader: PdfReader, page_count: int, filename: str
 ) -> tuple[list[str], bool]:
-    deadline = time.monotonic() + TEXT_EXTRACTION_SECONDS
+    budget = _TimeBudget(TEXT_EXTRACTION_SECONDS)
     texts: list[str] = []
     complete = True
     for index in range(page_count):
-        if time.monotonic() > deadline:
+        try:
+            budget.check()
+            text = reader.pages[index].extract_text(visitor_operand_before=budget.check)
+        except _OutOfTime:
+            text = ""
+        except Exception:
+            logger.warning(
+                "No text from page %d of %r", index + 1, filename, exc_info=True
+            )
+            text = ""
+            complete = False
+        texts.append(storable_text(text))
+        if budget.spent:
             logger.warning(
                 "Text extraction of %r stopped at page %d of %d (time budget).",
                 filename,
                 index + 1,
                 page_count,
             )
-            texts.extend([""] * (page_count - index))
+            texts.extend([""] * (page_count - index - 1))
             return texts, False
-        try:
-            texts.append(storable_text(reader.pages[index].extract_text()))
-        except Exception:
-            logger.warning(
-                "No text from page %d of %r", index + 1, filename, exc_info=True
-            )
-            texts.append("")
-            complete = False
     return texts, complete
 
 

@@ -20,9 +20,19 @@ def read_text(data: BinaryIO, filename: str) -> Extracted:
     return Extracted(page_count=None, page_texts=[text], complete=True)
 
 
+# "\f" separates pages in Record.text and "\v" is Word's line break: both
+# become newlines. Other control characters (broken PDF encodings yield them)
+# are dropped: PostgreSQL text cannot hold NUL, nor XML any of them.
+_UNSTORABLE_CHARACTERS = {
+    **dict.fromkeys(code for code in range(0x20) if chr(code) not in "\t\n\r"),
+    ord("\v"): "\n",
+    ord("\f"): "\n",
+}
+
+
 def storable_text(text: str) -> str:
-    """Make extracted text storable: PostgreSQL text cannot hold NUL, "\\f"
-    separates pages in Record.text, and broken PDF encodings can yield lone
-    surrogates that are not valid UTF-8."""
-    text = text.replace("\x00", "").replace("\f", "\n")
+    """Make extracted text storable: without control characters other than
+    tabs and line ends, and valid UTF-8 (broken PDF encodings can yield lone
+    surrogates)."""
+    text = text.translate(_UNSTORABLE_CHARACTERS)
     return text.encode("utf-8", "replace").decode("utf-8")
