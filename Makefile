@@ -24,12 +24,14 @@ migrate: setup
 demo: migrate
 	$(PY) manage.py load_demo --if-empty
 
-# The task worker (board packs) runs beside the web server and stops with it.
+# The task worker (board packs, disposals) and the scheduler of periodic tasks
+# (fixity checks, the disposal list) run beside the web server and stop with it.
 run: demo
 	$(PY) manage.py demo_logins
 	@echo "Quorum is at http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
 	@$(PY) manage.py db_worker --interval 1 & worker=$$!; \
-		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(PY) manage.py run_scheduler & scheduler=$$!; \
+		trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 		$(PY) manage.py runserver $(HOST):$(PORT)
 
 # Debian packages the tests use: Chromium for the browser tests, PostgreSQL

@@ -250,6 +250,8 @@ STAFF_USERS = [
     ("admin", "Site", "Administrator", None, True),
     ("clerk", "Clara", "Whitmore", Role.CLERK, False),
     ("records", "Ray", "Osborne", Role.RECORDS_MANAGER, False),
+    # A second records manager: destruction needs two different approvers.
+    ("archives", "Amara", "Diallo", Role.RECORDS_MANAGER, False),
     ("staff", "Sunita", "Varma", Role.STAFF, False),
 ]
 

@@ -1,5 +1,9 @@
+import datetime
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+DAY = datetime.timedelta(days=1)
 
 
 class RecordsConfig(AppConfig):
@@ -8,8 +12,10 @@ class RecordsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from council.scheduling import PERIODIC_TASKS, PeriodicTask
         from council.services import ROLE_PERMISSIONS
         from council.visibility import Role
+        from records import tasks
 
         # Records managers and clerks read the audit trail; nobody edits it.
         for role in (Role.RECORDS_MANAGER, Role.CLERK):
@@ -28,3 +34,11 @@ class RecordsConfig(AppConfig):
             "records.change_disposalitem",
             "records.view_disposalbatch",
         ]
+        # Fixity is checked nightly in slices (each record at least every
+        # QUORUM_FIXITY_MAX_AGE_DAYS); records past retention are listed daily.
+        PERIODIC_TASKS.extend(
+            [
+                PeriodicTask("records.fixity", tasks.run_scheduled_fixity_check, DAY),
+                PeriodicTask("records.disposal_list", tasks.list_due_records_task, DAY),
+            ]
+        )

@@ -1,6 +1,7 @@
 from .bodies import Body, LegislativeTerm, QuorumRule, Seat
 from .pages import CouncilPage, HomePage
 from .people import Membership, MembershipRole, Person
+from .scheduling import ScheduledRun
 
 __all__ = [
     "Body",
@@ -11,5 +12,6 @@ __all__ = [
     "MembershipRole",
     "Person",
     "QuorumRule",
+    "ScheduledRun",
     "Seat",
 ]

@@ -7,6 +7,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 
 class HoldScope(models.TextChoices):
@@ -105,4 +106,7 @@ class Hold(models.Model):
             return self.target_label
         if self.scope == HoldScope.SEARCH:
             return f"“{self.search_query}”"
-        return _("%(count)d chosen records") % {"count": self.records.count()}
+        count = self.records.count()
+        return ngettext(
+            "%(count)d chosen record", "%(count)d chosen records", count
+        ) % {"count": count}

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -157,7 +158,17 @@ class RecordClassEditView(generic.EditView):
 # Holds
 
 
-class PlaceHoldView(WagtailAdminTemplateMixin, FormView):
+class RecordsAdminPage(WagtailAdminTemplateMixin):
+    """A records screen outside the viewsets, titled in its breadcrumbs."""
+
+    def get_breadcrumbs_items(self):
+        return [
+            {"url": reverse("wagtailadmin_home"), "label": _("Home")},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+
+class PlaceHoldView(RecordsAdminPage, FormView):
     template_name = "records/admin/place_hold.html"
     form_class = PlaceHoldForm
     page_title = gettext_lazy("Place a hold")
@@ -227,7 +238,7 @@ def lift_hold(request, pk: int):
 # The disposal queue
 
 
-class DisposalQueueView(WagtailAdminTemplateMixin, TemplateView):
+class DisposalQueueView(RecordsAdminPage, TemplateView):
     template_name = "records/admin/disposal_queue.html"
     page_title = gettext_lazy("Disposal queue")
     header_icon = "bin"

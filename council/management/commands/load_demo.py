@@ -8,7 +8,7 @@ from council.models import Body
 
 # One demo module per domain, loaded in this order (later ones build on
 # the bodies, people and users of earlier ones).
-DEMO_MODULES = ["council.demo", "meetings.demo"]
+DEMO_MODULES = ["council.demo", "meetings.demo", "records.demo"]
 
 
 class Command(BaseCommand):
