@@ -7,8 +7,10 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from council.visibility import Role
+from council.visibility import Role, Visibility
 from records.models import (
+    AuditAction,
+    AuditEvent,
     BatchStatus,
     DisposalBatch,
     DisposalItem,
@@ -89,7 +91,7 @@ def test_the_records_list_filters_by_class_due_held_and_declared(client, manager
 
 
 def test_the_record_page_shows_versions_holds_and_audit_history(client, managers):
-    record = RecordFactory(title="Harbour lease")
+    record = RecordFactory(title="Harbour lease", visibility=Visibility.INTERNAL)
     place_hold(
         reason="Claim", owner=managers[0], placed_by=managers[0], records=[record]
     )
@@ -102,6 +104,12 @@ def test_the_record_page_shows_versions_holds_and_audit_history(client, managers
     assert f"Hold #{Hold.objects.get().pk}" in html
     assert "Captured" in html and "Hold placed" not in html  # the hold's own event
     assert "Under hold" in html
+    # Looking at a non-public record is audited like downloading it.
+    assert (
+        AuditEvent.objects.for_target(record)
+        .filter(action=AuditAction.VIEW, actor=managers[0])
+        .exists()
+    )
 
 
 def test_editing_a_declared_record_is_refused_with_the_reason(client, managers):

@@ -261,6 +261,8 @@ def test_transfer_writes_a_valid_bag_then_releases_the_content(
     report.refresh_from_db()
     assert report.status == RecordStatus.TRANSFERRED and not report.file
     assert batch.certificate is None  # a transfer is not a destruction
+    exported = AuditEvent.objects.for_target(batch).get(action=AuditAction.EXPORT)
+    assert exported.details["records"] == [report.identifier]
 
 
 def test_content_shared_with_a_live_record_stays_for_that_record(people, execute):

@@ -352,7 +352,7 @@ def _write_transfer(batch: DisposalBatch, items: Sequence[DisposalItem]) -> Path
         for item in items
     ]
     destination = Path(settings.QUORUM_TRANSFER_DIR) / batch.reference
-    return write_transfer_bag(
+    bag = write_transfer_bag(
         destination,
         bag_items,
         bag_info={
@@ -361,6 +361,17 @@ def _write_transfer(batch: DisposalBatch, items: Sequence[DisposalItem]) -> Path
             "External-Description": _("Records transferred to the archives"),
         },
     )
+    record_event(
+        action=AuditAction.EXPORT,
+        actor=batch.started_by,
+        target=batch,
+        details={
+            "format": "BagIt",
+            "location": str(bag),
+            "records": [item.record.identifier for item in items],
+        },
+    )
+    return bag
 
 
 def _transfer_metadata(item: DisposalItem) -> dict:

@@ -21,9 +21,12 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
+from council.visibility import Visibility
 from records import selectors
+from records.audit import record_event
 from records.forms import DisposalReviewForm, LiftHoldForm, PlaceHoldForm
 from records.models import (
+    AuditAction,
     AuditEvent,
     BatchStatus,
     DisposalBatch,
@@ -113,6 +116,10 @@ class RecordInspectView(generic.InspectView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         record = self.object
+        if record.visibility != Visibility.PUBLIC:
+            record_event(
+                action=AuditAction.VIEW, actor=self.request.user, target=record
+            )
         context.update(
             record=record,
             versions=retention.version_history(record),
