@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Case, F, IntegerField, Prefetch, QuerySet, When
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -198,4 +199,8 @@ def main_navigation(current_path: str) -> list[NavigationLink]:
             NavigationLink(label, sub_url, current_path.startswith(sub_url))
             for label, sub_url in sublinks
         ]
+    search_url = reverse("search")
+    links.append(
+        NavigationLink(_("Search"), search_url, current_path.startswith(search_url))
+    )
     return links

@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("files/", include("records.urls")),
     path("data/", include("meetings.urls")),
+    path("search/", include("search.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,6 +1,7 @@
 import datetime
 
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 DAY = datetime.timedelta(days=1)
@@ -16,6 +17,7 @@ class RecordsConfig(AppConfig):
         from council.services import ROLE_PERMISSIONS
         from council.visibility import Role
         from records import tasks
+        from records.signal_handlers import create_default_file_plan
 
         # Records managers and clerks read the audit trail; nobody edits it.
         for role in (Role.RECORDS_MANAGER, Role.CLERK):
@@ -42,3 +44,4 @@ class RecordsConfig(AppConfig):
                 PeriodicTask("records.disposal_list", tasks.list_due_records_task, DAY),
             ]
         )
+        post_migrate.connect(create_default_file_plan, sender=self)

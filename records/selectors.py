@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from modelsearch.utils import parse_query_string
 
 from records.models import (
     Hold,
@@ -70,6 +69,11 @@ def holds_covering(record: Record) -> list[Hold]:
     return holds_by_record([record.pk]).get(record.pk, [])
 
 
+def hold_numbers(holds: Iterable[Hold]) -> str:
+    """ "hold #3, hold #7", for messages that name what blocks a change."""
+    return ", ".join(f"hold #{hold.pk}" for hold in holds)
+
+
 def held_records() -> RecordQuerySet:
     """Every record under at least one hold in force."""
     condition = Q(pk__in=[])
@@ -96,13 +100,22 @@ def _coverage(hold: Hold) -> Q:
     return Q(pk__in=hold.records.values("pk"))
 
 
+# The search app registers the engine-backed finder here; without it, a
+# (slow) database scan answers.
+RECORD_SEARCH: list[Callable[[str], list[int]]] = []
+
+
 def search_matches(query: str) -> list[int]:
-    """Ids of the records whose title or text match a search (all terms)."""
+    """Ids of the records whose title or text have every word of a search."""
     if not query.strip():
         return []
-    _filters, parsed = parse_query_string(query, operator="and")
-    results = Record.objects.all().search(parsed, order_by_relevance=False)
-    return [record.pk for record in results]
+    if RECORD_SEARCH:
+        return RECORD_SEARCH[-1](query)
+    condition = Q()
+    for word in query.split():
+        word = word.strip('"')
+        condition &= Q(title__icontains=word) | Q(text__icontains=word)
+    return list(Record.objects.filter(condition).values_list("pk", flat=True))
 
 
 def records_filed_under(obj: models.Model) -> RecordQuerySet:

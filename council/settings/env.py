@@ -68,14 +68,15 @@ def dev_secret_key() -> str:
     return key_file.read_text().strip()
 
 
-SEARCH_BACKEND_NAMES = ("database", "postgres", "opensearch")
+SEARCH_BACKEND_NAMES = ("database", "postgres", "opensearch", "whoosh")
 
 
 def search_backend_config() -> dict:
-    """`QUORUM_SEARCH_BACKEND`: database (default), postgres or opensearch.
+    """`QUORUM_SEARCH_BACKEND`: database (default), postgres, opensearch or whoosh.
 
     `database` picks SQLite FTS5 or PostgreSQL full-text search to match the
-    database; `postgres` insists on PostgreSQL's.
+    database; `postgres` insists on PostgreSQL's. `whoosh` is Quorum's embedded
+    index, in `QUORUM_SEARCH_INDEX_DIR` (default var/search-index).
     """
     name = env_str("QUORUM_SEARCH_BACKEND", "database")
     if name == "database":
@@ -88,6 +89,11 @@ def search_backend_config() -> dict:
             "URLS": env_list("OPENSEARCH_URLS", ["http://127.0.0.1:9200"]),
             "INDEX_PREFIX": env_str("OPENSEARCH_INDEX_PREFIX", "quorum_"),
             "TIMEOUT": env_int("OPENSEARCH_TIMEOUT", 10),
+        }
+    elif name == "whoosh":
+        backend = {
+            "BACKEND": "search.backends.whoosh",
+            "PATH": env_str("QUORUM_SEARCH_INDEX_DIR", str(VAR_DIR / "search-index")),
         }
     else:
         raise ValueError(

@@ -15,6 +15,7 @@ from meetings.services.filing import REPORTS_CLASS, file_meeting_record
 from meetings.services.ordering import next_position
 from records.models import Record
 from records.services import store_record
+from records.services.retention import set_record_access
 
 
 def add_section(
@@ -96,10 +97,9 @@ def attach_file(
 def attach_record(*, item: AgendaItem, record: Record, title: str) -> AgendaAttachment:
     """Attach an already stored record to `item` (e.g. from a submission)."""
     access = _attachment_access(item)
-    if (record.visibility, record.body_id) != (access["visibility"], access["body"].pk):
-        Record.objects.filter(pk=record.pk).update(
-            visibility=access["visibility"], body=access["body"]
-        )
+    set_record_access(
+        record=record, visibility=access["visibility"], body=access["body"]
+    )
     position = next_position(item.attachments)
     attachment = AgendaAttachment.objects.create(
         item=item,
@@ -107,7 +107,6 @@ def attach_record(*, item: AgendaItem, record: Record, title: str) -> AgendaAtta
         title=title,
         sort_order=position,
     )
-    record.visibility = access["visibility"]
     file_meeting_record(
         record=record,
         meeting=item.section.meeting,
@@ -129,9 +128,12 @@ def set_item_visibility(*, item: AgendaItem, visibility: str) -> AgendaItem:
     item.visibility = visibility
     item.full_clean()
     item.save(update_fields=["visibility"])
-    Record.objects.filter(pk__in=item.attachments.values("record_id")).update(
-        visibility=visibility
-    )
+    for attachment in item.attachments.select_related("record"):
+        set_record_access(
+            record=attachment.record,
+            visibility=visibility,
+            body=attachment.record.body,
+        )
     return item
 
 

@@ -10,8 +10,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from modelsearch import index
-from modelsearch.queryset import SearchableQuerySetMixin
 
 from council.visibility import VisibilityQuerySet, visibility_field
 from records.formats import format_for_mime_type
@@ -45,7 +43,7 @@ class RecordStatus(models.TextChoices):
     TRANSFERRED = "transferred", _("Transferred to archives")
 
 
-class RecordQuerySet(SearchableQuerySetMixin, VisibilityQuerySet):
+class RecordQuerySet(VisibilityQuerySet):
     """Records, filtered by who may see them through `visible_to`."""
 
     def active(self) -> RecordQuerySet:
@@ -59,7 +57,7 @@ class RecordQuerySet(SearchableQuerySetMixin, VisibilityQuerySet):
         return self.active().filter(disposal_due_on__lte=on)
 
 
-class Record(index.Indexed, models.Model):
+class Record(models.Model):
     """A stored file: agenda attachment, report, minutes, correspondence."""
 
     title = models.CharField(_("title"), max_length=255)
@@ -162,19 +160,6 @@ class Record(index.Indexed, models.Model):
     visibility_body_path = "body"
     objects = RecordQuerySet.as_manager()
 
-    search_fields = [
-        index.SearchField("title", boost=3),
-        index.AutocompleteField("title"),
-        index.SearchField("original_filename"),
-        index.SearchField("text"),
-        index.FilterField("visibility"),
-        index.FilterField("body"),
-        index.FilterField("record_class"),
-        index.FilterField("status"),
-        index.FilterField("mime_type"),
-        index.FilterField("created_at"),
-    ]
-
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("record")
@@ -185,11 +170,6 @@ class Record(index.Indexed, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("records_download", kwargs={"pk": self.pk})
-
-    @classmethod
-    def get_indexed_objects(cls) -> RecordQuerySet:
-        # Disposed-of records leave a stub whose content must not be found.
-        return super().get_indexed_objects().filter(status=RecordStatus.ACTIVE)
 
     @property
     def identifier(self) -> str:

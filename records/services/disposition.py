@@ -22,7 +22,6 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from modelsearch import index
 
 from council.visibility import Visibility
 from records.audit import record_event
@@ -47,7 +46,7 @@ from records.models import (
     TextStatus,
 )
 from records.renditions import StoredRenditions
-from records.selectors import holds_by_record, holds_covering
+from records.selectors import hold_numbers, holds_by_record, holds_covering
 from records.services.capture import record_storage, store_record
 from records.services.retention import declare_record
 from records.signals import record_content_removed
@@ -276,7 +275,7 @@ def _blocked_by_hold(item: DisposalItem) -> bool:
     with transaction.atomic():
         item.state = DisposalState.BLOCKED
         item.outcome = _("Not executed: under %(holds)s.") % {
-            "holds": ", ".join(f"hold #{hold.pk}" for hold in holds)
+            "holds": hold_numbers(holds)
         }
         item.save(update_fields=["state", "outcome"])
         record_event(
@@ -324,7 +323,7 @@ def _remove_content(item: DisposalItem, *, batch: DisposalBatch) -> None:
             },
         )
         transaction.on_commit(lambda: _delete_stored_content(record, name))
-    index.remove_object(record)
+    # Search forgets it here, in this task (the search app listens).
     record_content_removed.send(sender=Record, record=record)
 
 
@@ -483,6 +482,6 @@ def _refuse_if_held(record: Record) -> None:
             _("“%(title)s” is under %(holds)s: it cannot be disposed of.")
             % {
                 "title": record.title,
-                "holds": ", ".join(f"hold #{hold.pk}" for hold in holds),
+                "holds": hold_numbers(holds),
             }
         )

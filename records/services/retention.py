@@ -27,7 +27,7 @@ from records.models import (
     TriggerEvent,
 )
 from records.models.file_plan import PATH_SEPARATOR
-from records.selectors import due_date, holds_covering
+from records.selectors import due_date, hold_numbers, holds_covering
 from records.services.capture import store_record
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ def ensure_changeable(record: Record, *, declared_too: bool = False) -> None:
             _("“%(title)s” is under %(holds)s and cannot be changed until lifted.")
             % {
                 "title": record.title,
-                "holds": ", ".join(f"hold #{hold.pk}" for hold in holds),
+                "holds": hold_numbers(holds),
             }
         )
     if declared_too and record.is_declared:
@@ -148,6 +148,30 @@ def update_record_metadata(
         )
     if new_class is not None:
         classify_record(record=record, record_class=new_class, by=by)
+    return record
+
+
+@transaction.atomic
+def set_record_access(
+    *, record: Record, visibility: str, body=None, by: AbstractBaseUser | None = None
+) -> Record:
+    """Give a record the visibility (and body) of what it is filed with, as
+    an audited metadata change. Access is not content: held and declared
+    records follow their agenda item too."""
+    before = (record.visibility, record.body_id)
+    if before == (visibility, body.pk if body else None):
+        return record
+    record.visibility, record.body = visibility, body
+    record.save(update_fields=["visibility", "body"])
+    record_event(
+        action=AuditAction.METADATA_CHANGE,
+        actor=by,
+        target=record,
+        details={
+            "visibility": [before[0], visibility],
+            "body": [before[1], record.body_id],
+        },
+    )
     return record
 
 

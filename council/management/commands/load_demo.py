@@ -5,6 +5,7 @@ from importlib import import_module
 from django.core.management.base import BaseCommand
 
 from council.models import Body
+from search.services import bulk_loading
 
 # One demo module per domain, loaded in this order (later ones build on
 # the bodies, people and users of earlier ones).
@@ -25,7 +26,9 @@ class Command(BaseCommand):
         if if_empty and Body.objects.exists():
             self.stdout.write("The database already holds data: demo not loaded.")
             return
-        for module_name in DEMO_MODULES:
-            self.stdout.write(f"Loading {module_name} …")
-            import_module(module_name).load()
+        with bulk_loading():
+            for module_name in DEMO_MODULES:
+                self.stdout.write(f"Loading {module_name} …")
+                import_module(module_name).load()
+            self.stdout.write("Building the search index …")
         self.stdout.write(self.style.SUCCESS("The demo city of Port Alder is loaded."))

@@ -1,0 +1,618 @@
+"""The whoosh search backend, through real models (tests.searchapp).
+
+Every test has its own index under tmp_path; the backend is configured as
+Wagtail's default, so ``Model.objects.search()``, ``update_index`` and the
+save/delete signals go through it as they will in production.
+"""
+
+from __future__ import annotations
+
+import datetime
+import threading
+from io import StringIO
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core import management
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import F, Q
+from modelsearch.backends import get_search_backend
+from modelsearch.backends.base import (
+    FilterError,
+    FilterFieldError,
+    OrderByFieldError,
+    SearchFieldError,
+)
+from modelsearch.query import (
+    MATCH_ALL,
+    MATCH_NONE,
+    And,
+    Boost,
+    Fuzzy,
+    Not,
+    Or,
+    Phrase,
+    PlainText,
+)
+from modelsearch.utils import parse_query_string
+from wagtail.models import Page
+from whoosh import fields as whoosh_fields
+from whoosh.index import create_in
+
+from council.visibility import Role
+from search.backends.whoosh import IndexUnavailable, WhooshSearchBackend
+from tests.factories import BodyFactory, MembershipFactory, PersonFactory, UserFactory
+from tests.searchapp.models import Document, Minutes, Topic
+
+pytestmark = pytest.mark.django_db
+
+UTC = datetime.UTC
+
+
+def titles(results) -> list[str]:
+    return [result.title for result in results]
+
+
+@pytest.fixture
+def backend(settings, tmp_path):
+    """The default search backend, on a fresh (empty, built) index."""
+    settings.WAGTAILSEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": "search.backends.whoosh",
+            "PATH": str(tmp_path / "search-index"),
+            "WRITE_LOCK_TIMEOUT": 0.2,
+        }
+    }
+    backend = get_search_backend()
+    backend.rebuild_index([Document])
+    yield backend
+    backend.close()
+
+
+@pytest.fixture
+def bodies():
+    return {"council": BodyFactory(name="City Council"), "board": BodyFactory()}
+
+
+@pytest.fixture
+def corpus(backend, bodies):
+    """Five documents, saved (and so indexed) one by one through the signals."""
+    council, board = bodies["council"].pk, bodies["board"].pk
+    finance = Topic.objects.create(name="Finance")
+    parks = Topic.objects.create(name="Parks", kind="department")
+    budget = Document.objects.create(
+        title="Annual budget hearing",
+        body="The council heard comments on the parks budget and library funding.",
+        published_on=datetime.date(2024, 3, 5),
+        updated_at=datetime.datetime(2024, 3, 5, 18, 0, tzinfo=UTC),
+        body_id=council,
+        pages=12,
+    )
+    plan = Document.objects.create(
+        title="Parks master plan",
+        body="Playgrounds, trails and the maintenance budgets of every park.",
+        published_on=datetime.date(2023, 11, 20),
+        updated_at=datetime.datetime(2023, 11, 20, 9, 30, tzinfo=UTC),
+        visibility="internal",
+        body_id=board,
+        pages=40,
+    )
+    closed = Document.objects.create(
+        title="Closed session: land acquisition",
+        body="Negotiations on the Riverside parcel; the appraisal is confidential.",
+        visibility="confidential",
+        body_id=council,
+        pages=3,
+    )
+    minutes = Minutes.objects.create(
+        title="Minutes of the regular meeting",
+        body="A quorum was present. The budget was adopted.",
+        decisions="Adopted resolution 2024-17 on the library levy.",
+        meeting_on=datetime.date(2024, 3, 12),
+        published_on=datetime.date(2024, 3, 20),
+        updated_at=datetime.datetime(2024, 3, 20, 12, 0, tzinfo=UTC),
+        body_id=council,
+        pages=5,
+    )
+    library = Document.objects.create(
+        title="Library hours",
+        body="Extended weekend hours at the central library & café.",
+        published_on=datetime.date(2022, 6, 1),
+        updated_at=datetime.datetime(2022, 6, 1, 8, 0, tzinfo=UTC),
+        body_id=board,
+        pages=2,
+    )
+    # Saving the relation does not send post_save: index the new topics.
+    budget.topics.add(finance)
+    plan.topics.add(parks, finance)
+    backend.add_bulk(Document, Document.objects.filter(pk__in=[budget.pk, plan.pk]))
+    return {
+        "budget": budget,
+        "plan": plan,
+        "closed": closed,
+        "minutes": Minutes.objects.get(pk=minutes.pk),
+        "library": library,
+        "finance": finance,
+        "parks": parks,
+    }
+
+
+# Configuration
+
+
+def test_the_backend_is_found_by_its_module_path(backend):
+    assert isinstance(backend, WhooshSearchBackend)
+    assert get_search_backend("search.backends.whoosh", PATH="x").path.name == "x"
+
+
+def test_the_backend_needs_an_index_directory_and_known_options():
+    with pytest.raises(ImproperlyConfigured, match="PATH"):
+        WhooshSearchBackend({})
+    with pytest.raises(ImproperlyConfigured, match="WRITE_TIMEOUT"):
+        WhooshSearchBackend({"PATH": "/tmp/x", "WRITE_TIMEOUT": 1})
+
+
+# Query types
+
+
+def test_plain_text_matches_every_word_by_default_or_any_word(corpus):
+    assert set(titles(Document.objects.search("parks budget"))) == {
+        "Annual budget hearing",
+        "Parks master plan",
+    }
+    assert set(
+        titles(Document.objects.search("playgrounds library", operator="or"))
+    ) == {
+        "Parks master plan",
+        "Library hours",
+        "Annual budget hearing",
+        "Minutes of the regular meeting",
+    }
+    assert titles(Document.objects.search(PlainText("playgrounds library"))) == []
+
+
+def test_words_are_stemmed_and_accents_folded(corpus):
+    assert "Annual budget hearing" in titles(Document.objects.search("hearings"))
+    assert titles(Document.objects.search("cafe")) == ["Library hours"]
+    assert titles(Document.objects.search("adopting resolutions")) == [
+        "Minutes of the regular meeting"
+    ]
+
+
+def test_phrase_needs_the_words_together_and_in_order(corpus):
+    assert titles(Document.objects.search(Phrase("parks budget"))) == [
+        "Annual budget hearing"
+    ]
+    assert titles(Document.objects.search(Phrase("budget parks"))) == []
+
+
+def test_and_or_not_and_match_all(corpus):
+    search = Document.objects.search
+    assert titles(search(And([PlainText("budget"), PlainText("quorum")]))) == [
+        "Minutes of the regular meeting"
+    ]
+    assert set(titles(search(Or([PlainText("quorum"), PlainText("trails")])))) == {
+        "Minutes of the regular meeting",
+        "Parks master plan",
+    }
+    assert titles(search(PlainText("budget") & Not(PlainText("library")))) == [
+        "Parks master plan"
+    ]
+    assert set(titles(search(Not(PlainText("budget"))))) == {
+        "Closed session: land acquisition",
+        "Library hours",
+    }
+    assert search(MATCH_ALL).count() == 5
+    assert list(search(MATCH_NONE)) == []
+    assert search(PlainText("budget") | MATCH_NONE).count() == 3
+    assert search(PlainText("budget") & MATCH_ALL).count() == 3
+    assert list(search("the")) == []
+
+
+def test_boost_reorders_alternatives(corpus):
+    def ranked(boost):
+        query = PlainText("trails") | Boost(PlainText("weekend"), boost)
+        return titles(Document.objects.search(query))
+
+    assert ranked(10) == ["Library hours", "Parks master plan"]
+    assert ranked(0.1) == ["Parks master plan", "Library hours"]
+
+
+def test_fuzzy_tolerates_typing_mistakes(corpus):
+    assert titles(Document.objects.search(Fuzzy("appraisl"))) == [
+        "Closed session: land acquisition"
+    ]
+
+
+def test_title_boost_ranks_title_matches_first(corpus):
+    # "library" is in one title and in two other documents' text.
+    assert titles(Document.objects.search("library"))[0] == "Library hours"
+    assert titles(Document.objects.search("library", fields=["title"])) == [
+        "Library hours"
+    ]
+    # "levy" is in Minutes.decisions only.
+    assert list(Document.objects.search("levy", fields=["body"])) == []
+    with pytest.raises(SearchFieldError):
+        Document.objects.search("library", fields=["pages"])
+
+
+def test_a_users_query_string_with_phrases_and_prefixes(corpus):
+    filters, query = parse_query_string('"parks budget" heari* visibility:public')
+    assert filters.dict() == {"visibility": "public"}
+    results = Document.objects.filter(**filters.dict()).search(query)
+    assert titles(results) == ["Annual budget hearing"]
+    # "meetings*" also finds the stem "meet" of "meeting".
+    assert titles(Document.objects.search("lib* meetings*")) == [
+        "Minutes of the regular meeting"
+    ]
+    assert titles(Document.objects.search("li*")) != []
+
+
+# Filters
+
+
+def test_filters_on_values_ranges_dates_and_nulls(corpus):
+    def found(queryset):
+        return set(titles(queryset.search(MATCH_ALL)))
+
+    docs = Document.objects
+    assert found(docs.filter(visibility="internal")) == {"Parks master plan"}
+    assert found(docs.filter(pages__in=[2, 3])) == {
+        "Library hours",
+        "Closed session: land acquisition",
+    }
+    assert found(docs.filter(pages__gt=5, pages__lte=40)) == {
+        "Annual budget hearing",
+        "Parks master plan",
+    }
+    assert found(docs.filter(pages__range=(3, 5))) == {
+        "Closed session: land acquisition",
+        "Minutes of the regular meeting",
+    }
+    assert found(docs.filter(published_on__isnull=True)) == {
+        "Closed session: land acquisition"
+    }
+    assert found(docs.filter(published_on__gte=datetime.date(2024, 3, 5))) == {
+        "Annual budget hearing",
+        "Minutes of the regular meeting",
+    }
+    assert found(docs.filter(published_on__year=2023)) == {"Parks master plan"}
+    evening = datetime.datetime(2024, 3, 5, 18, 0, tzinfo=UTC)
+    assert found(docs.filter(updated_at__lt=evening)) == {
+        "Parks master plan",
+        "Library hours",
+    }
+    assert "Annual budget hearing" in found(docs.filter(updated_at__lte=evening))
+    assert found(docs.filter(title__startswith="Parks")) == {"Parks master plan"}
+    assert found(docs.exclude(pages__gt=4)) == {
+        "Closed session: land acquisition",
+        "Library hours",
+    }
+    assert found(docs.filter(Q(pages=2) | Q(visibility="internal"))) == {
+        "Library hours",
+        "Parks master plan",
+    }
+    assert found(docs.none()) == set()
+
+
+def test_filters_on_primary_keys_and_related_rows(corpus):
+    docs = Document.objects
+    budget, plan = corpus["budget"], corpus["plan"]
+    found = set(titles(docs.filter(pk__in=[budget.pk, plan.pk]).search("budget")))
+    assert found == {"Annual budget hearing", "Parks master plan"}
+    assert titles(docs.filter(topics__name="Parks").search(MATCH_ALL)) == [
+        "Parks master plan"
+    ]
+    # Two conditions on the same related row: only "Parks" is a department.
+    same_topic = docs.filter(topics__name="Finance", topics__kind="department")
+    assert list(same_topic.search(MATCH_ALL)) == []
+    assert titles(
+        docs.filter(topics__name="Parks", topics__kind="department").search("budget")
+    ) == ["Parks master plan"]
+    minutes = corpus["minutes"]
+    assert titles(Minutes.objects.filter(pk=minutes.pk).search("budget")) == [
+        "Minutes of the regular meeting"
+    ]
+    assert list(Minutes.objects.exclude(pk=minutes.pk).search("budget")) == []
+
+
+def test_filters_need_filter_fields_and_known_lookups(corpus):
+    with pytest.raises(FilterFieldError):
+        list(Document.objects.filter(body="x").search("budget"))
+    with pytest.raises(FilterError):
+        list(Document.objects.filter(title__icontains="x").search("budget"))
+
+
+def test_filters_apply_before_the_top_results_are_taken(corpus):
+    """GIVEN fifteen internal documents that match "zoning" strongly and one
+    public document that mentions it once
+    WHEN an anonymous visitor asks for the first ten results
+    THEN the public document is found: visibility is applied inside the
+    engine, not by trimming the top ten afterwards."""
+    for number in range(15):
+        Document.objects.create(
+            title=f"Zoning amendment {number}",
+            body="zoning zoning zoning",
+            visibility="internal",
+        )
+    Document.objects.create(title="Agenda", body="Item 4 mentions zoning once.")
+
+    results = Document.objects.visible_to(AnonymousUser()).search("zoning")
+
+    assert titles(results[:10]) == ["Agenda"]
+    assert results.count() == 1
+
+
+def test_members_see_confidential_documents_of_their_body(corpus, bodies):
+    member = UserFactory(roles=[Role.MEMBER])
+    MembershipFactory(body=bodies["council"], person=PersonFactory(user=member))
+    outsider = UserFactory(roles=[Role.MEMBER])
+    MembershipFactory(body=bodies["board"], person=PersonFactory(user=outsider))
+
+    def search(user):
+        return set(titles(Document.objects.visible_to(user).search("appraisal")))
+
+    assert search(member) == {"Closed session: land acquisition"}
+    assert search(outsider) == set()
+    assert search(AnonymousUser()) == set()
+    assert search(UserFactory(roles=[Role.CLERK])) == {
+        "Closed session: land acquisition"
+    }
+
+
+# Ordering, slicing, facets, scores
+
+
+def test_ordering_by_indexed_fields_in_both_directions(corpus):
+    def ordered(*ordering):
+        queryset = Document.objects.order_by(*ordering)
+        return titles(queryset.search("budget", order_by_relevance=False))
+
+    by_date = [
+        "Parks master plan",
+        "Annual budget hearing",
+        "Minutes of the regular meeting",
+    ]
+    assert ordered("published_on") == by_date
+    assert ordered("-published_on") == by_date[::-1]
+    assert ordered("-updated_at") == by_date[::-1]
+    assert ordered(F("pages").desc()) == [
+        "Parks master plan",
+        "Annual budget hearing",
+        "Minutes of the regular meeting",
+    ]
+    assert titles(Document.objects.search(MATCH_ALL, order_by="title")) == sorted(
+        Document.objects.values_list("title", flat=True)
+    )
+    # No ordering: newest first.
+    assert ordered()[0] == "Minutes of the regular meeting"
+    with pytest.raises(OrderByFieldError):
+        Document.objects.search("budget", order_by="body")
+
+
+def test_slices_and_counts(corpus):
+    results = Document.objects.search(MATCH_ALL, order_by="pages")
+    assert titles(results[1:3]) == [
+        "Closed session: land acquisition",
+        "Minutes of the regular meeting",
+    ]
+    assert results[1:3].count() == 2
+    assert results[3:].count() == 2
+    assert results[0].title == "Library hours"
+    assert results.count() == 5
+
+
+def test_relevance_scores_can_be_annotated(corpus):
+    results = list(Document.objects.search("budget").annotate_score("score"))
+    scores = [result.score for result in results]
+    assert all(isinstance(score, float) and score > 0 for score in scores)
+    assert scores == sorted(scores, reverse=True)
+    ordered = Document.objects.search("budget", order_by="pages").annotate_score("s")
+    assert all(result.s > 0 for result in ordered)
+
+
+def test_facets_count_matching_documents_per_value(corpus):
+    finance, parks = corpus["finance"], corpus["parks"]
+    assert Document.objects.search(MATCH_ALL).facet("visibility") == {
+        "public": 3,
+        "internal": 1,
+        "confidential": 1,
+    }
+    budget_topics = Document.objects.search("budget").facet("topics")
+    assert budget_topics == {finance.pk: 2, None: 1, parks.pk: 1}
+    assert next(iter(budget_topics)) == finance.pk
+    published = Document.objects.filter(visibility="public").search(MATCH_ALL)
+    assert published.facet("published_on") == {
+        datetime.date(2024, 3, 5): 1,
+        datetime.date(2024, 3, 20): 1,
+        datetime.date(2022, 6, 1): 1,
+    }
+    with pytest.raises(FilterFieldError):
+        Document.objects.search(MATCH_ALL).facet("body")
+
+
+def test_autocomplete_matches_the_beginnings_of_title_words(corpus):
+    assert titles(Document.objects.autocomplete("bud")) == ["Annual budget hearing"]
+    assert titles(Document.objects.autocomplete("libr hou")) == ["Library hours"]
+    assert titles(Document.objects.autocomplete("ho", fields=["title"])) == [
+        "Library hours"
+    ]
+    assert titles(Minutes.objects.autocomplete("reg")) == [
+        "Minutes of the regular meeting"
+    ]
+    assert list(Document.objects.autocomplete("playgr")) == []  # body text only
+
+
+# Inherited models
+
+
+def test_subclasses_are_searched_within_their_root_models_index(corpus):
+    # "levy" is only in Minutes.decisions, a field of the subclass.
+    results = list(Document.objects.search("levy"))
+    assert [type(result) for result in results] == [Document]
+    assert titles(results) == ["Minutes of the regular meeting"]
+    minutes = Minutes.objects.search("budget")
+    assert [type(result) for result in minutes] == [Minutes]
+    assert titles(Minutes.objects.filter(meeting_on__year=2024).search("budget")) == [
+        "Minutes of the regular meeting"
+    ]
+    with pytest.raises(FilterError, match="month"):
+        list(Minutes.objects.filter(meeting_on__month=3).search("budget"))
+
+
+# Index updates
+
+
+def test_saving_and_deleting_update_the_index(backend):
+    """GIVEN a built index
+    WHEN a document is created, retitled and deleted through the ORM
+    THEN each change is searchable at once (modelsearch's signals)."""
+    document = Document.objects.create(title="Sidewalk repair schedule")
+    assert titles(Document.objects.search("sidewalk")) == ["Sidewalk repair schedule"]
+
+    document.title = "Street lighting schedule"
+    document.save()
+    assert list(Document.objects.search("sidewalk")) == []
+    assert titles(Document.objects.search("lighting")) == ["Street lighting schedule"]
+    assert Document.objects.search("schedule").count() == 1
+
+    document.delete()
+    assert list(Document.objects.search("lighting")) == []
+
+
+def test_update_index_builds_every_index_from_the_database(settings, tmp_path):
+    """GIVEN documents saved while the whoosh backend was not configured
+    WHEN update_index runs
+    THEN they are found, and so are Wagtail pages (multi-table models)."""
+    Document.objects.create(title="Snow removal routes")
+    settings.WAGTAILSEARCH_BACKENDS = {
+        "default": {"BACKEND": "search.backends.whoosh", "PATH": str(tmp_path / "i")}
+    }
+    backend = get_search_backend()
+    with pytest.raises(IndexUnavailable, match="not been built"):
+        list(Document.objects.search("snow"))
+
+    management.call_command("update_index", stdout=StringIO())
+
+    try:
+        assert titles(Document.objects.search("snow")) == ["Snow removal routes"]
+        pages = Page.objects.live().search("council")
+        assert "Council and committees" in titles(pages)
+        assert backend.is_healthy()
+    finally:
+        backend.close()
+
+
+def test_a_damaged_index_is_reported_and_rebuilt(corpus, backend):
+    """GIVEN a built index whose segment file was cut short
+    WHEN it is searched
+    THEN IndexUnavailable says so and health reports it, until a rebuild
+    from the database restores the results."""
+    backend.close()
+    segments = list((backend.path / "searchapp_document").glob("*.seg"))
+    assert segments
+    for segment in segments:
+        with segment.open("r+b") as damaged:
+            damaged.truncate(segment.stat().st_size // 2)
+
+    with pytest.raises(IndexUnavailable, match="damaged"):
+        list(Document.objects.search("budget"))
+    report = next(r for r in backend.health() if r.name == "searchapp_document")
+    assert not report.healthy and "damaged" in report.problem
+
+    backend.rebuild_index([Minutes])
+
+    assert Document.objects.search("budget").count() == 3
+    report = next(r for r in backend.health() if r.name == "searchapp_document")
+    assert report.healthy and report.documents == 5
+
+
+def test_an_index_built_for_other_search_fields_needs_a_rebuild(backend, corpus):
+    backend.close()
+    directory = backend.path / "searchapp_document"
+    create_in(str(directory), whoosh_fields.Schema(m__id=whoosh_fields.ID(stored=True)))
+
+    with pytest.raises(IndexUnavailable, match="other search fields"):
+        list(Document.objects.search("budget"))
+
+    management.call_command("update_index", stdout=StringIO())
+    assert Document.objects.search("budget").count() == 3
+
+
+def test_searches_go_on_while_a_writer_holds_the_lock(corpus, backend):
+    """GIVEN a writer that holds the index's lock (as a long update would)
+    WHEN a search runs and a document is saved meanwhile
+    THEN the search answers from the committed index at once, the save is
+    queued rather than blocked, and it is written when the lock is free."""
+    store = backend.store(Document)
+    holding, release = threading.Event(), threading.Event()
+
+    def hold_lock():
+        with store.writer(timeout=1, purpose="test writer"):
+            holding.set()
+            release.wait(10)
+
+    writer = threading.Thread(target=hold_lock)
+    writer.start()
+    try:
+        assert holding.wait(5)
+        assert Document.objects.search("budget").count() == 3
+        Document.objects.create(title="Snow budget")
+        report = next(r for r in backend.health() if r.name == "searchapp_document")
+        assert "test writer" in report.writer and report.pending_updates == 1
+        assert report.healthy
+    finally:
+        release.set()
+        writer.join()
+
+    backend.flush_pending()
+    assert Document.objects.search("budget").count() == 4
+    assert store.pending.count() == 0
+
+
+def test_a_rebuild_serves_the_old_index_until_it_finishes(corpus, backend):
+    index = backend.get_index_for_model(Document)
+    rebuilder = backend.rebuilder_class(index)
+    target = rebuilder.start()
+    target.add_items(Document, [corpus["library"]])
+
+    assert Document.objects.search(MATCH_ALL).count() == 5
+    rebuilder.finish()
+    assert titles(Document.objects.search(MATCH_ALL)) == ["Library hours"]
+
+
+def test_the_searcher_is_kept_between_searches(corpus, backend):
+    store = backend.store(Document)
+    assert store.searcher() is store.searcher()
+    first = store.searcher()
+    Document.objects.create(title="Transit study")
+    assert store.searcher() is not first
+    assert titles(Document.objects.search("transit")) == ["Transit study"]
+
+
+# Suggestions and snippets
+
+
+def test_spelling_suggestions_come_only_from_allowed_documents(corpus):
+    anonymous = Document.objects.visible_to(AnonymousUser())
+    clerk = Document.objects.visible_to(UserFactory(roles=[Role.CLERK]))
+    suggest = get_search_backend().suggest
+
+    assert suggest(anonymous, "budgit hearng")[0] == "budget hearing"
+    # "appraisal" occurs only in the confidential document.
+    assert "appraisal" not in " ".join(suggest(anonymous, "apraisal"))
+    assert suggest(clerk, "apraisal")[0] == "appraisal"
+    assert suggest(clerk, "appraisal") == []
+    assert suggest(Minutes, "Quorm") == ["Quorum"]
+
+
+def test_snippets_mark_matched_words_and_escape_the_rest(corpus):
+    highlight = get_search_backend().highlight
+    body = "<b>Budgets</b> for parks & trails: the parks budget grew. " * 2
+
+    snippet = highlight(body, "budget trail*")
+
+    assert "<mark>Budgets</mark>" in snippet and "<mark>trails</mark>" in snippet
+    assert "&lt;b&gt;" in snippet and "<b>" not in snippet
+    assert highlight("Nothing to see here.", "budget") == "Nothing to see here."
+    assert highlight(body, Not(PlainText("budget"))).count("<mark>") == 0
