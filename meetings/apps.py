@@ -1,3 +1,5 @@
+import datetime
+
 from django.apps import AppConfig, apps
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
@@ -22,8 +24,10 @@ class MeetingsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from council.scheduling import PERIODIC_TASKS, PeriodicTask
         from council.services import ROLE_PERMISSIONS
         from council.visibility import Role
+        from meetings import tasks
         from meetings.signal_handlers import (
             add_meetings_page_after_migrate,
             mark_packs_containing_removed_content,
@@ -50,3 +54,11 @@ class MeetingsConfig(AppConfig):
         record_content_removed.connect(mark_packs_containing_removed_content)
         # A hold can cover everything filed under a meeting.
         HOLD_TARGET_MODELS.append("meetings.Meeting")
+        # Members' private annotations are purged daily under their body's policy.
+        PERIODIC_TASKS.append(
+            PeriodicTask(
+                "meetings.annotation_purge",
+                tasks.purge_annotations_task,
+                datetime.timedelta(days=1),
+            )
+        )

@@ -16,3 +16,12 @@ def compile_board_packs(version_id: int) -> list[str]:
         "version__meeting"
     )
     return [compile_board_pack(pack=pack).status for pack in packs]
+
+
+@task()
+def purge_annotations_task() -> dict:
+    """Purge members' private annotations past their bodies' policy (daily)."""
+    from meetings.services.annotations import purge_annotations
+
+    report = purge_annotations()
+    return {"purged": report.purged, "held_meetings": report.held_meetings}

@@ -123,6 +123,15 @@ class Body(index.Indexed, ClusterableModel):
         default=False,
         help_text=_("Show minutes publicly, marked draft, before they are approved."),
     )
+    annotation_retention_days = models.PositiveIntegerField(
+        _("keep members' private annotations (days after the meeting)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Empty: kept until the member deletes them or leaves the body. "
+            "A legal hold on the meeting keeps them in any case."
+        ),
+    )
     email = models.EmailField(_("contact email"), blank=True)
     established_on = models.DateField(_("established on"), null=True, blank=True)
     dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
@@ -150,6 +159,7 @@ class Body(index.Indexed, ClusterableModel):
                 FieldPanel("notice_period_hours"),
                 FieldPanel("chair_breaks_ties"),
                 FieldPanel("publishes_draft_minutes"),
+                FieldPanel("annotation_retention_days"),
             ],
             heading=_("Rules of procedure"),
         ),

@@ -1,4 +1,5 @@
 from .agenda import AgendaAttachment, AgendaItem, AgendaSection
+from .annotations import Annotation, AnnotationQuerySet, Motivation
 from .meetings import Meeting, MeetingStatus, Session
 from .minutes import Minutes, MinutesEntry, MinutesStatus
 from .pages import MeetingIndexPage
@@ -50,6 +51,8 @@ __all__ = [
     "AgendaTemplate",
     "AgendaTemplateSection",
     "AgendaVersion",
+    "Annotation",
+    "AnnotationQuerySet",
     "BoardPack",
     "ItemSubmission",
     "Meeting",
@@ -59,6 +62,7 @@ __all__ = [
     "Minutes",
     "MinutesEntry",
     "MinutesStatus",
+    "Motivation",
     "PackEdition",
     "PackStatus",
     "PublishedAttachment",

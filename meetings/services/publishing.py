@@ -36,6 +36,7 @@ from meetings.packs import (
     PackSpec,
     compile_pack,
 )
+from meetings.services.annotations import carry_annotations_forward
 from meetings.services.filing import PACKS_CLASS, file_meeting_record
 from records.models import Record
 from records.renditions import StoredRenditions
@@ -293,4 +294,6 @@ def compile_board_pack(*, pack: BoardPack) -> BoardPack:
         compiled_at=timezone.now(),
     )
     pack.refresh_from_db()
+    if pack.version.number > 1:
+        carry_annotations_forward(to_pack=pack)
     return pack

@@ -56,6 +56,7 @@ class AuditAction(models.TextChoices):
     TRANSFERRED = "transferred", _("Transferred")
     EXPORT = "export", _("Exported")
     FIXITY_FAILED = "fixity_failed", _("Fixity check failed")
+    ANNOTATIONS_PURGED = "annotations_purged", _("Members' annotations purged")
 
 
 def event_hash(
