@@ -8,6 +8,7 @@ save/delete signals go through it as they will in production.
 from __future__ import annotations
 
 import datetime
+import random
 import threading
 from io import StringIO
 
@@ -37,10 +38,14 @@ from modelsearch.query import (
 from modelsearch.utils import parse_query_string
 from wagtail.models import Page
 from whoosh import fields as whoosh_fields
+from whoosh.filedb.filestore import RamStorage
 from whoosh.index import create_in
 
 from council.visibility import Role
-from search.backends.whoosh import IndexUnavailable, WhooshSearchBackend
+from search.backends.whoosh import IndexUnavailable, WhooshSearchBackend, _collector
+from search.backends.whoosh_mapping import FilterColumn, TextColumn, text_analyzer
+from search.backends.whoosh_queries import QueryTranslator, lookup_query
+from search.backends.whoosh_storage import AllowedDocuments
 from tests.factories import BodyFactory, MembershipFactory, PersonFactory, UserFactory
 from tests.searchapp.models import Document, Minutes, Topic
 
@@ -390,6 +395,18 @@ def test_ordering_by_indexed_fields_in_both_directions(corpus):
         Document.objects.search("budget", order_by="body")
 
 
+def test_counts_and_pages_follow_index_changes(corpus):
+    results = Document.objects.search("budget")
+    assert results.count() == 3
+    first, rest = titles(results[:2]), titles(results[2:])
+    assert len(first) == 2 and first + rest == titles(results)
+
+    Document.objects.create(title="Budget amendment")
+
+    assert Document.objects.search("budget").count() == 4
+    assert results.count() == 3  # a results object keeps its count
+
+
 def test_slices_and_counts(corpus):
     results = Document.objects.search(MATCH_ALL, order_by="pages")
     assert titles(results[1:3]) == [
@@ -441,6 +458,10 @@ def test_autocomplete_matches_the_beginnings_of_title_words(corpus):
         "Minutes of the regular meeting"
     ]
     assert list(Document.objects.autocomplete("playgr")) == []  # body text only
+    # A SearchField named in `fields` without an AutocompleteField: prefixes.
+    assert titles(Document.objects.autocomplete("playgr", fields=["body"])) == [
+        "Parks master plan"
+    ]
 
 
 # Inherited models
@@ -561,12 +582,27 @@ def test_searches_go_on_while_a_writer_holds_the_lock(corpus, backend):
         report = next(r for r in backend.health() if r.name == "searchapp_document")
         assert "test writer" in report.writer and report.pending_updates == 1
         assert report.healthy
+        impatient = get_search_backend("default", STALE_LOCK_AFTER=0)
+        report = next(r for r in impatient.health() if r.name == "searchapp_document")
+        assert not report.healthy and "stale" in report.problem
     finally:
         release.set()
         writer.join()
 
+    # The next save writes the queued one too.
+    Document.objects.create(title="Street budget")
+    assert Document.objects.search("budget").count() == 5
+    assert store.pending.count() == 0
+
+
+def test_queued_updates_can_be_written_without_waiting_for_a_save(corpus, backend):
+    store = backend.store(Document)
+    store.pending.add([("searchapp.document", str(corpus["library"].pk))])
+    Document.objects.filter(pk=corpus["library"].pk).update(title="Library closures")
+
     backend.flush_pending()
-    assert Document.objects.search("budget").count() == 4
+
+    assert titles(Document.objects.search("closures")) == ["Library closures"]
     assert store.pending.count() == 0
 
 
@@ -581,6 +617,12 @@ def test_a_rebuild_serves_the_old_index_until_it_finishes(corpus, backend):
     assert titles(Document.objects.search(MATCH_ALL)) == ["Library hours"]
 
 
+def test_reset_empties_the_index(corpus, backend):
+    backend.get_index_for_model(Minutes).reset()
+    assert Document.objects.search(MATCH_ALL).count() == 0
+    assert backend.store(Document).health().healthy
+
+
 def test_the_searcher_is_kept_between_searches(corpus, backend):
     store = backend.store(Document)
     assert store.searcher() is store.searcher()
@@ -588,6 +630,92 @@ def test_the_searcher_is_kept_between_searches(corpus, backend):
     Document.objects.create(title="Transit study")
     assert store.searcher() is not first
     assert titles(Document.objects.search("transit")) == ["Transit study"]
+
+
+# Each: the query for two words, and whether a document with / without
+# each word matches it.
+COMBINATIONS = [
+    (lambda a, b: PlainText(f"{a} {b}", operator="or"), lambda x, y: x or y),
+    (lambda a, b: PlainText(f"{a} {b}"), lambda x, y: x and y),
+    (lambda a, b: PlainText(a) & Not(PlainText(b)), lambda x, y: x and not y),
+    (lambda a, b: Not(PlainText(a)), lambda x, y: not x),
+    (lambda a, b: PlainText(a) | Boost(PlainText(b), 2), lambda x, y: x or y),
+]
+
+
+def test_the_top_results_are_exactly_the_best_matches():
+    """whoosh's own shortcuts for a top N lose documents of compound queries
+    and its negations can return deleted documents: every combination here
+    must give what scoring every document and sorting gives."""
+    rng = random.Random(5)
+    words = [f"w{n}" for n in range(40)]
+    columns = [TextColumn("t__title", 3.0), TextColumn("t__body", 1.0)]
+    index = RamStorage().create_index(
+        whoosh_fields.Schema(
+            m__id=whoosh_fields.ID(stored=True, unique=True),
+            f__n=whoosh_fields.NUMERIC(int, 64, shift_step=8),
+            t__title=whoosh_fields.TEXT(analyzer=text_analyzer()),
+            t__body=whoosh_fields.TEXT(analyzer=text_analyzer()),
+        )
+    )
+    content = {}
+    for first in (0, 200, 400):  # three segments
+        writer = index.writer()
+        for number in range(first, first + 200):
+            title, body = rng.choices(words, k=3), rng.choices(words, k=40)
+            content[number] = set(title + body)
+            writer.add_document(
+                m__id=str(number),
+                f__n=number % 10,
+                t__title=" ".join(title),
+                t__body=" ".join(body),
+            )
+        writer.commit(merge=False)
+    writer = index.writer()
+    for number in rng.sample(sorted(content), 60):
+        writer.delete_by_term("m__id", str(number))
+        del content[number]
+    writer.commit(merge=False)
+    translator = QueryTranslator(columns)
+    below_five = lookup_query(FilterColumn("f__n", "int", multi=False), "lt", 5)
+
+    with index.searcher() as searcher:
+        pk = {
+            docnum: int(searcher.stored_fields(docnum)["m__id"])
+            for docnum in searcher.reader().all_doc_ids()
+        }
+        allowed = AllowedDocuments(
+            [
+                (offset, _bitmap(leaf, below_five))
+                for leaf, offset in searcher.leaf_searchers()
+            ]
+        )
+        for _ in range(60):
+            a, b = rng.sample(words, 2)
+            make_query, matches = rng.choice(COMBINATIONS)
+            scored = translator.translate(make_query(a, b))
+            everything = _collector(None, None, allowed)
+            searcher.search_with_collector(scored, everything)
+            ranked = sorted(
+                everything.results().top_n, key=lambda hit: (-hit[0], hit[1])
+            )
+            top = _collector(10, None, allowed)
+            searcher.search_with_collector(scored, top)
+
+            assert {pk[docnum] for _, docnum in ranked} == {
+                number
+                for number, found in content.items()
+                if matches(a in found, b in found) and number % 10 < 5
+            }
+            assert top.results().top_n == ranked[:10]
+            assert top.count() == len(ranked)
+
+
+def _bitmap(leaf, query) -> bytearray:
+    bits = bytearray(leaf.doc_count_all() // 8 + 1)
+    for docnum in query.docs(leaf):
+        bits[docnum >> 3] |= 1 << (docnum & 7)
+    return bits
 
 
 # Suggestions and snippets

@@ -49,6 +49,28 @@ def test_search_backend_choice(monkeypatch):
         env.search_backend_config()
 
 
+def test_search_backend_defaults_to_the_database(monkeypatch):
+    monkeypatch.delenv("QUORUM_SEARCH_BACKEND", raising=False)
+
+    config = env.search_backend_config()["default"]
+
+    assert config == {"BACKEND": "modelsearch.backends.database"}
+
+
+def test_whoosh_search_backend_keeps_its_index_under_var(monkeypatch, tmp_path):
+    monkeypatch.setenv("QUORUM_SEARCH_BACKEND", "whoosh")
+    monkeypatch.delenv("QUORUM_SEARCH_INDEX_DIR", raising=False)
+
+    config = env.search_backend_config()["default"]
+
+    assert config == {
+        "BACKEND": "search.backends.whoosh",
+        "PATH": str(ROOT / "var" / "search-index"),
+    }
+    monkeypatch.setenv("QUORUM_SEARCH_INDEX_DIR", str(tmp_path / "index"))
+    assert env.search_backend_config()["default"]["PATH"] == str(tmp_path / "index")
+
+
 def test_storage_choice(monkeypatch, tmp_path):
     monkeypatch.setenv("QUORUM_STORAGE", "s3")
     monkeypatch.setenv("QUORUM_S3_BUCKET", "records")

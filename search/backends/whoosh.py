@@ -306,7 +306,7 @@ class WhooshIndex(BaseIndex):
             self.store.pending.add(keys)
             level = logging.INFO if "not been built" in str(exc) else logging.WARNING
             logger.log(
-                level, "%s %d update(s) queued for the next writer.", exc, len(keys)
+                level, "%s; %d update(s) queued for the next writer.", exc, len(keys)
             )
 
     def _apply(self, writer, upserts, deletes):

@@ -128,9 +128,9 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
     def _process_lookup(self, field_path, lookup, value):
         column = self.mapping.filter_column(self.model, field_path)
         if column is None:
+            name = field_path[-1].field_name
             raise FilterFieldError(
-                f'Cannot filter search results with field "{field_path[-1].field_name}".',
-                field_name=field_path[-1].field_name,
+                f'Cannot filter search results with field "{name}".', field_name=name
             )
         return lookup_query(column, lookup, self._lookup_value(lookup, value))
 

@@ -13,7 +13,8 @@ cannot contain "__", so these never collide with a model's):
 - ``m__pk``  an integer primary key again, sortable (ordering ties, ranges);
 - ``m__ct``  "app_label.model" of the object's model and indexed ancestors;
 - ``m__null`` / ``m__set``  filter columns without / with a value (isnull);
-- ``m__spell``  unstemmed words of the searchable text, for suggestions;
+- ``m__spell``  unstemmed words of the searchable text: spelling suggestions
+  and ``word*`` prefixes ("heari*" finds "hearing", whose stem is "hear");
 - ``t__<name>``  a SearchField: English stemming, positions for phrases;
 - ``a__<name>``  an AutocompleteField, as edge n-grams of its words;
 - ``f__<name>``  a FilterField, typed: numbers, dates and times are numeric

@@ -93,12 +93,6 @@ class _AndNotMatcher(matching.AndNotMatcher):
         if self.a.is_active() and self.b.is_active():
             self._find_next()
 
-    def skip_to_quality(self, minquality):
-        skipped = self.a.skip_to_quality(minquality)
-        if self.a.is_active():
-            self._find_next()
-        return skipped
-
 
 class _Not(wq.Not):
     def matcher(self, searcher, context=None):
