@@ -49,16 +49,16 @@ def test_search_backend_choice(monkeypatch):
         env.search_backend_config()
 
 
-def test_search_backend_defaults_to_the_database(monkeypatch):
-    monkeypatch.delenv("QUORUM_SEARCH_BACKEND", raising=False)
+def test_the_database_search_backend_follows_the_database(monkeypatch):
+    monkeypatch.setenv("QUORUM_SEARCH_BACKEND", "database")
 
     config = env.search_backend_config()["default"]
 
     assert config == {"BACKEND": "modelsearch.backends.database"}
 
 
-def test_whoosh_search_backend_keeps_its_index_under_var(monkeypatch, tmp_path):
-    monkeypatch.setenv("QUORUM_SEARCH_BACKEND", "whoosh")
+def test_whoosh_is_the_default_with_its_index_under_var(monkeypatch, tmp_path):
+    monkeypatch.delenv("QUORUM_SEARCH_BACKEND", raising=False)
     monkeypatch.delenv("QUORUM_SEARCH_INDEX_DIR", raising=False)
 
     config = env.search_backend_config()["default"]

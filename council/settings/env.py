@@ -72,13 +72,13 @@ SEARCH_BACKEND_NAMES = ("database", "postgres", "opensearch", "whoosh")
 
 
 def search_backend_config() -> dict:
-    """`QUORUM_SEARCH_BACKEND`: database (default), postgres, opensearch or whoosh.
+    """`QUORUM_SEARCH_BACKEND`: whoosh (default), database, postgres or opensearch.
 
-    `database` picks SQLite FTS5 or PostgreSQL full-text search to match the
-    database; `postgres` insists on PostgreSQL's. `whoosh` is Quorum's embedded
-    index, in `QUORUM_SEARCH_INDEX_DIR` (default var/search-index).
+    `whoosh` is Quorum's embedded index, in `QUORUM_SEARCH_INDEX_DIR` (default
+    var/search-index). `database` picks SQLite FTS5 or PostgreSQL full-text
+    search to match the database; `postgres` insists on PostgreSQL's.
     """
-    name = env_str("QUORUM_SEARCH_BACKEND", "database")
+    name = env_str("QUORUM_SEARCH_BACKEND", "whoosh")
     if name == "database":
         backend = {"BACKEND": "modelsearch.backends.database"}
     elif name == "postgres":
