@@ -7,7 +7,7 @@ to the built-in PDF fonts, which only show WinAnsi (cp1252) characters.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 DEJAVU_DIR = Path("/usr/share/fonts/truetype/dejavu")
@@ -54,3 +54,15 @@ def to_core_text(text: str) -> str:
 def dejavu_available() -> bool:
     """Whether Debian's fonts-dejavu-core is installed."""
     return all((DEJAVU_DIR / name).is_file() for name in DEJAVU_FILES.values())
+
+
+def embed_dejavu(pdf, faces: Mapping[tuple[str, str], str]) -> bool:
+    """Embed DejaVu `faces` ({(family, style): file}) into an fpdf2 document
+    and return True; without the fonts installed, set the document up for the
+    built-in fonts (WinAnsi text) and return False."""
+    if not all((DEJAVU_DIR / name).is_file() for name in faces.values()):
+        pdf.core_fonts_encoding = CORE_ENCODING
+        return False
+    for (family, style), name in faces.items():
+        pdf.add_font(family, style, str(DEJAVU_DIR / name))
+    return True

@@ -15,6 +15,7 @@ import bagit
 import pytest
 from pypdf import PdfReader
 
+from council import pdf_fonts
 from records.disposition_documents import (
     DestroyedRecordEntry,
     DestructionCertificateData,
@@ -22,7 +23,6 @@ from records.disposition_documents import (
     TransferContentMismatch,
     TransferItem,
     TransferPackageError,
-    certificate_pdf,
     render_destruction_certificate,
     safe_filename,
     safe_identifier,
@@ -193,8 +193,8 @@ def test_same_data_gives_the_same_certificate():
     assert render_destruction_certificate(data) == render_destruction_certificate(data)
 
 
-def test_without_dejavu_the_core_fonts_show_what_they_can(monkeypatch):
-    monkeypatch.setattr(certificate_pdf, "_unicode_fonts_available", lambda: False)
+def test_without_dejavu_the_core_fonts_show_what_they_can(monkeypatch, tmp_path):
+    monkeypatch.setattr(pdf_fonts, "DEJAVU_DIR", tmp_path / "no-fonts")
 
     pdf = render_destruction_certificate(certificate_data([entry(7)]))
 

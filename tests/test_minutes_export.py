@@ -20,6 +20,7 @@ import pytest
 from docx.oxml.ns import qn
 from pypdf import PdfReader
 
+from council import pdf_fonts
 from meetings.minutes_export import (
     Attendee,
     MinutesDocument,
@@ -29,7 +30,6 @@ from meetings.minutes_export import (
     RollCallVote,
     minutes_docx,
     minutes_pdf,
-    pdf_writer,
 )
 from meetings.minutes_export.document import discussion_blocks
 
@@ -566,8 +566,8 @@ def test_no_sections_and_no_attendees():
     assert "No business was recorded for this meeting." in pages[0]
 
 
-def test_pdf_without_dejavu_falls_back_to_helvetica(monkeypatch):
-    monkeypatch.setattr(pdf_writer, "_unicode_fonts_available", lambda: False)
+def test_pdf_without_dejavu_falls_back_to_helvetica(monkeypatch, tmp_path):
+    monkeypatch.setattr(pdf_fonts, "DEJAVU_DIR", tmp_path / "no-fonts")
     document = dataclasses.replace(
         council_minutes(), location="Salle du conseil – Łódź 会议室"
     )

@@ -15,7 +15,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
-from council.pdf_fonts import CORE_ENCODING, DEJAVU_DIR, to_core_text
+from council.pdf_fonts import embed_dejavu, to_core_text
 from meetings.minutes_export.document import (
     DiscussionBlock,
     MinutesDocument,
@@ -33,10 +33,10 @@ from meetings.minutes_export.document import (
 Color = tuple[int, int, int]
 DRAFT_MARK = "DRAFT \u2013 not yet approved"
 _FACES = {
-    "": "DejaVuSans.ttf",
-    "B": "DejaVuSans-Bold.ttf",
-    "I": "DejaVuSans-Oblique.ttf",
-    "BI": "DejaVuSans-BoldOblique.ttf",
+    ("DejaVu", ""): "DejaVuSans.ttf",
+    ("DejaVu", "B"): "DejaVuSans-Bold.ttf",
+    ("DejaVu", "I"): "DejaVuSans-Oblique.ttf",
+    ("DejaVu", "BI"): "DejaVuSans-BoldOblique.ttf",
 }
 _MARGIN = 60.0  # points
 _BOTTOM = 64.0  # room for the footer under the text
@@ -74,24 +74,14 @@ def minutes_pdf(document: MinutesDocument) -> bytes:
     return bytes(pdf.output())
 
 
-def _unicode_fonts_available() -> bool:
-    return all((DEJAVU_DIR / name).is_file() for name in _FACES.values())
-
-
 class _MinutesPDF(FPDF):
     """Letter pages in points, with the minutes' header, footer and blocks."""
 
     def __init__(self, document: MinutesDocument):
         super().__init__(unit="pt", format="letter")
         self.document = document
-        self.unicode = _unicode_fonts_available()
-        if self.unicode:
-            for style, name in _FACES.items():
-                self.add_font("DejaVu", style, str(DEJAVU_DIR / name))
-            self.family = "DejaVu"
-        else:
-            self.family = "Helvetica"
-            self.core_fonts_encoding = CORE_ENCODING
+        self.unicode = embed_dejavu(self, _FACES)
+        self.family = "DejaVu" if self.unicode else "Helvetica"
         self.set_margins(_MARGIN, _MARGIN, _MARGIN)
         # No inner cell margin: text then lines up with the tables and rules
         # drawn at the page margin (tables and boxes pad themselves).

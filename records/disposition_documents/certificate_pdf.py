@@ -20,7 +20,7 @@ from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 from fpdf.table import Table
 
-from council.pdf_fonts import CORE_ENCODING, DEJAVU_DIR, to_core_text
+from council.pdf_fonts import embed_dejavu, to_core_text
 from records.disposition_documents.wording import (
     grouped_sha256,
     long_moment,
@@ -70,24 +70,17 @@ _SCHEDULE_WIDTHS = (74, 114, 54, 88, 50, 44, 87)
 _MAX_CHARS = {"identifier": 80, "title": 400, "short": 120}
 
 
-def _unicode_fonts_available() -> bool:
-    return all((DEJAVU_DIR / name).is_file() for name in _FACES.values())
-
-
 class CertificatePDF(FPDF):
     """A4 pages in points, with the certificate's header, footer and blocks."""
 
     def __init__(self, data: DestructionCertificateData):
         super().__init__(unit="pt", format="A4")
         self.data = data
-        self.unicode = _unicode_fonts_available()
+        self.unicode = embed_dejavu(self, _FACES)
         if self.unicode:
-            for (family, style), name in _FACES.items():
-                self.add_font(family, style, str(DEJAVU_DIR / name))
             self.sans, self.mono = "DejaVu", "DejaVuMono"
         else:
             self.sans, self.mono = "Helvetica", "Courier"
-            self.core_fonts_encoding = CORE_ENCODING
         self.set_margins(_MARGIN, _MARGIN, _MARGIN)
         self.c_margin = 0  # text lines up with the rules and tables
         self.set_auto_page_break(True, margin=_BOTTOM)

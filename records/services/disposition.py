@@ -57,11 +57,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 CERTIFICATE_CLASS_CODE = "records-destruction-certificates"
-DISPOSABLE_ACTIONS = (
-    DisposalAction.DESTROY,
-    DisposalAction.TRANSFER,
-    DisposalAction.REVIEW,
-)
 
 
 class DisposalRefused(ValidationError):
