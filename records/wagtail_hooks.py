@@ -40,30 +40,32 @@ register_permission_policy(AuditEvent, ViewOnlyPermissionPolicy(AuditEvent))
 
 class ReadOnlyViewSet(ModelViewSet):
     """Listing and inspecting only: the write views are never routed (nor
-    built, so the viewset needs no form)."""
+    built, so the viewset needs no form). Subclasses add routes of their own
+    in `extra_urlpatterns`; no button links to a view that is not routed."""
 
     inspect_view_enabled = True
     copy_view_enabled = False
     add_to_reference_index = False
+
+    def extra_urlpatterns(self) -> list[URLPattern]:
+        return []
 
     def get_urlpatterns(self) -> list[URLPattern]:
         return [
             path("", self.index_view, name="index"),
             path("results/", self.index_results_view, name="index_results"),
             path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
+            *self.extra_urlpatterns(),
         ]
 
     def get_common_view_kwargs(self, **kwargs):
-        return super().get_common_view_kwargs(
-            **{
-                "add_url_name": None,
-                "edit_url_name": None,
-                "delete_url_name": None,
-                "history_url_name": None,
-                "usage_url_name": None,
-                **kwargs,
-            }
-        )
+        routed = {pattern.name for pattern in self.extra_urlpatterns()}
+        unrouted = {
+            f"{name}_url_name": None
+            for name in ("add", "edit", "delete", "history", "usage")
+            if name not in routed
+        }
+        return super().get_common_view_kwargs(**{**unrouted, **kwargs})
 
 
 class AuditEventViewSet(ReadOnlyViewSet):
@@ -144,7 +146,7 @@ class RecordClassViewSet(ModelViewSet):
     add_to_reference_index = False
 
 
-class HoldViewSet(ModelViewSet):
+class HoldViewSet(ReadOnlyViewSet):
     model = Hold
     name = "records_holds"
     url_prefix = "records/holds"
@@ -153,30 +155,14 @@ class HoldViewSet(ModelViewSet):
     list_display = ["__str__", "scope_label", "owner", "placed_at", "lifted_at"]
     list_filter = ["scope"]
     search_fields = ["reason", "search_query", "target_label"]
-    inspect_view_enabled = True
     inspect_view_class = admin_views.HoldInspectView
-    add_to_reference_index = False
 
-    def get_urlpatterns(self) -> list[URLPattern]:
+    def extra_urlpatterns(self) -> list[URLPattern]:
         # Placed through place_hold and lifted, never edited or deleted.
         return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
             path("new/", admin_views.PlaceHoldView.as_view(), name="add"),
-            path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
             path("lift/<int:pk>/", admin_views.lift_hold, name="lift"),
         ]
-
-    def get_common_view_kwargs(self, **kwargs):
-        return super().get_common_view_kwargs(
-            **{
-                "edit_url_name": None,
-                "delete_url_name": None,
-                "history_url_name": None,
-                "usage_url_name": None,
-                **kwargs,
-            }
-        )
 
 
 class DisposalBatchViewSet(ReadOnlyViewSet):
