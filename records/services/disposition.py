@@ -456,7 +456,9 @@ def _names(users) -> str:
 
 def _locked(item: DisposalItem) -> DisposalItem:
     return (
-        DisposalItem.objects.select_for_update()
+        # Lock the item's row only: PostgreSQL cannot lock the nullable side
+        # of the outer join to the reviewer.
+        DisposalItem.objects.select_for_update(of=("self",))
         .select_related("record", "reviewed_by")
         .get(pk=item.pk)
     )
