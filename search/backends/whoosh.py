@@ -34,6 +34,7 @@ translation), `whoosh_compiler` (queryset filters and ordering),
 from __future__ import annotations
 
 import logging
+from array import array
 from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,7 +51,6 @@ from modelsearch.backends.base import (
 from modelsearch.index import class_is_indexed, get_indexed_models
 from modelsearch.query import MATCH_ALL
 from whoosh import collectors
-from whoosh import query as wq
 
 from .whoosh_compiler import (
     WhooshAutocompleteQueryCompiler,
@@ -65,6 +65,7 @@ from .whoosh_storage import (
     IndexLocked,
     IndexStore,
     IndexUnavailable,
+    bit_is_set,
     close_stores,
     index_store,
 )
@@ -183,11 +184,8 @@ class WhooshSearchResults(BaseSearchResults):
         store = self._store
         searcher = store.searcher()
         with store.reading():
-            matched = set(searcher.docs_for_query(scored))
-            if filters is not None:
-                allowed = store.allowed(searcher, filters)
-                matched = {docnum for docnum in matched if docnum in allowed}
-            counts = _facet_counts(searcher, matched, column)
+            matches = _matches(store, searcher, scored, filters)
+            counts = _facet_counts(store, matches, column)
         ordered = sorted(counts.items(), key=lambda item: (-item[1], repr(item[0])))
         return OrderedDict(
             (None if value is None else column.from_index(value), count)
@@ -231,23 +229,48 @@ def _scores(searcher, query, docnums) -> dict[int, float]:
     return scores
 
 
-def _facet_counts(searcher, matched: set[int], column) -> Counter:
-    reader = searcher.reader()
-    nulls = matched.intersection(searcher.docs_for_query(wq.Term(NULLS, column.name)))
+def _matches(store, searcher, scored, filters) -> list[tuple[object, array]]:
+    """The documents matching `scored` within `filters`, unscored: per
+    segment, its reader and the local document numbers. Computed once per
+    search and generation, however many facets are asked for."""
+    cache = store.rankings(searcher)
+    key = ("matches", scored, filters)
+    matches = cache.get(key)
+    if matches is not None:
+        return matches
+    allowed = store.allowed(searcher, filters) if filters is not None else None
+    matches = []
+    for leaf_number, (leaf, _offset) in enumerate(searcher.leaf_searchers()):
+        local = scored.docs(leaf)
+        if allowed is not None:
+            bits = allowed.segment_bits(leaf_number)
+            local = (docnum for docnum in local if bit_is_set(bits, docnum))
+        matches.append((leaf.reader(), array("I", local)))
+    cache.put(key, matches)
+    return matches
+
+
+def _facet_counts(store, matches, column) -> Counter:
     counts = Counter()
-    if nulls:
-        counts[None] = len(nulls)
-    if column.sortable:
-        values = reader.column_reader(column.name)
-        for docnum in matched - nulls:
-            counts[values[docnum]] += 1
-        return counts
-    field = searcher.schema[column.name]
-    for term in list(field.sortable_terms(reader, column.name)):
-        postings = reader.postings(column.name, term)
-        count = sum(1 for docnum in postings.all_ids() if docnum in matched)
-        if count:
-            counts[field.from_bytes(term)] += count
+    for reader, local in matches:
+        if not local:
+            continue
+        nulls = store.term_documents(reader, NULLS, column.name)
+        present = [docnum for docnum in local if docnum not in nulls]
+        if len(present) < len(local):
+            counts[None] += len(local) - len(present)
+        if column.sortable:
+            values = store.column_values(reader, column.name)
+            counts.update(map(values.__getitem__, present))
+            continue
+        # A to-many document may have values and a null (an empty relation).
+        wanted = set(local)
+        field = reader.schema[column.name]
+        for term in list(field.sortable_terms(reader, column.name)):
+            postings = reader.postings(column.name, term)
+            count = sum(1 for docnum in postings.all_ids() if docnum in wanted)
+            if count:
+                counts[field.from_bytes(term)] += count
     return counts
 
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
@@ -54,6 +55,8 @@ from whoosh.analysis import (
     RegexTokenizer,
     StemFilter,
     StopFilter,
+    Token,
+    Tokenizer,
 )
 from whoosh.support.charset import accent_map
 
@@ -72,6 +75,8 @@ AUTOCOMPLETE_MAX_GRAM = 20
 
 # Words, keeping "1.11" and "e.g" whole (whoosh's default also keeps "*").
 WORD = r"\w+(\.?\w+)*"
+# Words offered as spelling suggestions: letters only, three or more.
+SPELLING_WORD = r"[^\W\d_]{3,}"
 
 EPOCH = datetime.datetime(1970, 1, 1)
 
@@ -121,9 +126,32 @@ def autocomplete_analyzer():
 @cache
 def spelling_analyzer():
     """Whole words of three letters or more, as suggestions are shown."""
-    return (
-        RegexTokenizer(r"[^\W\d_]{3,}") | LowercaseFilter() | CharsetFilter(accent_map)
-    )
+    return RegexTokenizer(SPELLING_WORD) | LowercaseFilter() | CharsetFilter(accent_map)
+
+
+class VocabularyTokenizer(Tokenizer):
+    """`spelling_analyzer` for indexing, in one pass: each distinct word of
+    a document once, without positions (the spelling field only records
+    which words a document has), so a long text costs a regex scan and a
+    set instead of a chain of filters over every word."""
+
+    def __init__(self):
+        self._find = re.compile(SPELLING_WORD).findall
+
+    def __eq__(self, other):
+        return type(other) is type(self)
+
+    def __call__(self, value, **kwargs):
+        words = {word.lower() for word in self._find(value)}
+        token = Token(positions=False, chars=False, removestops=False, mode="index")
+        for word in words:
+            token.text = word if word.isascii() else word.translate(accent_map)
+            yield token
+
+
+@cache
+def vocabulary_analyzer():
+    return VocabularyTokenizer()
 
 
 def datetime_to_micros(value: datetime.datetime) -> int:
@@ -403,7 +431,7 @@ class IndexMapping:
             CONTENT_TYPES: fields.ID(),
             NULLS: fields.ID(),
             PRESENT: fields.ID(),
-            SPELLING: fields.FieldType(formats.Existence(), spelling_analyzer()),
+            SPELLING: fields.FieldType(formats.Existence(), vocabulary_analyzer()),
         }
         layout = {name: "meta" for name in columns}
         if self.integer_pk:

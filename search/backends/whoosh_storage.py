@@ -39,6 +39,7 @@ from itertools import islice
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import _lenfield
 from whoosh.filedb.filestore import FileStorage
 from whoosh.idsets import DocIdSet
 from whoosh.reading import EmptyReader, MultiReader, SegmentReader
@@ -55,6 +56,8 @@ LOCK_NAME = f"{whoosh_index._DEF_INDEX_NAME}_WRITELOCK"
 ALLOWED_CACHE_SIZE = 256
 # Recent rankings (top hits and match count) per thread and generation.
 RANKINGS_CACHE_SIZE = 32
+# Per segment and filter column: its values (facets) and documents without one.
+COLUMNS_CACHE_SIZE = 64
 HOLDER_FILE = "writer.json"
 
 # What reading a damaged index raises, beyond whoosh's own IndexError.
@@ -207,6 +210,15 @@ class AllowedDocuments(DocIdSet):
         # collectors test the filter's truth).
         return True
 
+    def segment_bits(self, leaf: int) -> bytearray:
+        """The bitmap of the `leaf`-th segment (local document numbers)."""
+        return self._bits[leaf]
+
+
+def bit_is_set(bits: bytearray, docnum: int) -> bool:
+    byte = docnum >> 3
+    return byte < len(bits) and bool(bits[byte] & (1 << (docnum & 7)))
+
 
 class IndexStore:
     """One index directory and this process's searchers for it."""
@@ -226,6 +238,8 @@ class IndexStore:
         self._logged: set[str] = set()
         self._allowed: OrderedDict[tuple, bytearray] = OrderedDict()
         self._allowed_lock = threading.Lock()
+        self._columns = _LRU(COLUMNS_CACHE_SIZE)
+        self._columns_lock = threading.Lock()
 
     # Reading
 
@@ -316,6 +330,37 @@ class IndexStore:
             parts.append((offset, bits))
         return AllowedDocuments(parts)
 
+    def column_values(self, reader, name: str) -> list:
+        """Every document's value in the sortable column `name` of one
+        segment, read once per segment (facets count over many documents)."""
+        return self._per_segment(
+            reader, ("values", name), lambda: list(reader.column_reader(name))
+        )
+
+    def term_documents(self, reader, field: str, text) -> frozenset[int]:
+        """The (local) documents of one segment holding a term."""
+
+        def read() -> frozenset[int]:
+            if (field, text) not in reader:
+                return frozenset()
+            return frozenset(reader.postings(field, text).all_ids())
+
+        return self._per_segment(reader, ("term", field, text), read)
+
+    def _per_segment(self, reader, key: tuple, read):
+        segment = reader.segment() if hasattr(reader, "segment") else None
+        if segment is None:
+            return read()
+        # Deletions change without a new segment id: they are part of the key.
+        key = (segment.segment_id(), segment.deleted_count(), *key)
+        with self._columns_lock:
+            value = self._columns.get(key)
+        if value is None:
+            value = read()
+            with self._columns_lock:
+                self._columns.put(key, value)
+        return value
+
     def forget_searcher(self) -> None:
         searcher = getattr(self._local, "searcher", None)
         self._local.searcher = None
@@ -378,7 +423,7 @@ class IndexStore:
             raise IndexUnavailable(self.name, "it has not been built yet")
         with self._locked(self.path, timeout=timeout, purpose=purpose):
             try:
-                writer = SegmentWriter(self._open_index(), _lk=False, limitmb=limitmb)
+                writer = _SegmentWriter(self._open_index(), _lk=False, limitmb=limitmb)
             except IndexUnavailable:
                 raise
             except READ_ERRORS as exc:
@@ -534,7 +579,7 @@ class Rebuild:
             else:
                 _empty_directory(self.directory)
                 ix = storage.create_index(store.schema)
-            self.writer = SegmentWriter(ix, _lk=False, limitmb=self.limitmb)
+            self.writer = _SegmentWriter(ix, _lk=False, limitmb=self.limitmb)
         except BaseException:
             self._release()
             raise
@@ -578,6 +623,38 @@ class Rebuild:
         if self._lock is not None:
             lock, self._lock = self._lock, None
             lock.__exit__(None, None, None)
+
+
+class _SegmentWriter(SegmentWriter):
+    """whoosh's writer, with `_KnownLengths` for writing postings."""
+
+    def per_document_reader(self):
+        return _KnownLengths(super().per_document_reader())
+
+
+class _KnownLengths:
+    """A segment's per-document reader while its postings are written.
+
+    whoosh-reloaded 2.7.5 asks it for the length of the document of every
+    posting and, for fields without lengths (filters, the spelling field),
+    looks for the length file on disk each time: two thirds of a rebuild's
+    commit. Here the answer "no lengths" is remembered per field."""
+
+    def __init__(self, reader):
+        self._reader = reader
+        self._has_lengths: dict[str, bool] = {}
+
+    def doc_field_length(self, docnum: int, fieldname: str, default=0):
+        has = self._has_lengths.get(fieldname)
+        if has is None:
+            has = self._reader.has_column(_lenfield(fieldname))
+            self._has_lengths[fieldname] = has
+        if not has:
+            return default
+        return self._reader.doc_field_length(docnum, fieldname, default)
+
+    def __getattr__(self, name):
+        return getattr(self._reader, name)
 
 
 def _empty_directory(directory: Path) -> None:
