@@ -45,6 +45,7 @@ from council.visibility import Role
 from search.backends.whoosh import IndexUnavailable, WhooshSearchBackend, _collector
 from search.backends.whoosh_mapping import FilterColumn, TextColumn, text_analyzer
 from search.backends.whoosh_queries import QueryTranslator, lookup_query
+from search.backends.whoosh_ranking import Unsupported, field_lengths, rank
 from search.backends.whoosh_storage import AllowedDocuments
 from tests.factories import BodyFactory, MembershipFactory, PersonFactory, UserFactory
 from tests.searchapp.models import Document, Minutes, Topic
@@ -648,8 +649,91 @@ def test_the_top_results_are_exactly_the_best_matches():
     and its negations can return deleted documents: every combination here
     must give what scoring every document and sorting gives."""
     rng = random.Random(5)
-    words = [f"w{n}" for n in range(40)]
-    columns = [TextColumn("t__title", 3.0), TextColumn("t__body", 1.0)]
+    index, content = _segmented_corpus(rng)
+    translator = QueryTranslator(CORPUS_COLUMNS)
+
+    with index.searcher() as searcher:
+        pk = {
+            docnum: int(searcher.stored_fields(docnum)["m__id"])
+            for docnum in searcher.reader().all_doc_ids()
+        }
+        allowed = _below_five(searcher)
+        for _ in range(60):
+            a, b = rng.sample(CORPUS_WORDS, 2)
+            make_query, matches = rng.choice(COMBINATIONS)
+            scored = translator.translate(make_query(a, b))
+            ranked = _exhaustive(searcher, scored, allowed)
+            top = _collector(10, None, allowed)
+            searcher.search_with_collector(scored, top)
+
+            assert {pk[docnum] for _, docnum in ranked} == {
+                number
+                for number, found in content.items()
+                if matches(a in found, b in found) and number % 10 < 5
+            }
+            assert top.results().top_n == ranked[:10]
+            assert top.count() == len(ranked)
+
+
+def test_rankings_read_from_postings_match_whoosh_scoring_every_match():
+    """GIVEN three segments with deletions, boosted columns and a filter
+    WHEN random word queries (and, or, not, boosts) are ranked from the
+    posting lists in bulk
+    THEN the count and matches are whoosh's, and the top 10 are whoosh's
+    best, ties of equal score apart."""
+    rng = random.Random(11)
+    index, _content = _segmented_corpus(rng)
+    translator = QueryTranslator(CORPUS_COLUMNS)
+
+    with index.searcher() as searcher:
+        lengths = _LengthsCache()
+        for number in range(150):
+            allowed = _below_five(searcher) if number % 2 else None
+            scored = translator.translate(_random_query(rng))
+            limit = None if number % 10 == 0 else 10
+            exhaustive = _exhaustive(searcher, scored, allowed)
+            ranked = rank(searcher, scored, allowed, limit, lengths)
+
+            assert ranked.total == len(exhaustive)
+            found = sorted(
+                docnum + offset
+                for (reader, local), (_leaf, offset) in zip(
+                    ranked.matches, searcher.leaf_searchers(), strict=True
+                )
+                for docnum in local
+            )
+            assert found == sorted(docnum for _, docnum in exhaustive)
+            expected = exhaustive if limit is None else exhaustive[:limit]
+            assert [score for score, _ in ranked.hits] == pytest.approx(
+                [score for score, _ in expected], rel=1e-9
+            )
+            scores = {docnum: score for score, docnum in exhaustive}
+            for score, docnum in ranked.hits:
+                assert scores[docnum] == pytest.approx(score, rel=1e-9)
+
+
+def test_phrases_prefixes_and_fuzzy_words_are_left_to_whoosh():
+    index, _content = _segmented_corpus(random.Random(3))
+    translator = QueryTranslator(CORPUS_COLUMNS)
+    with index.searcher() as searcher:
+        for query in (
+            Phrase("w1 w2"),
+            PlainText("w1*"),
+            Fuzzy("w12"),
+            MATCH_ALL,
+            PlainText("w1") | Not(PlainText("w2")),
+        ):
+            with pytest.raises(Unsupported):
+                rank(searcher, translator.translate(query), None, 10, _LengthsCache())
+
+
+CORPUS_WORDS = [f"w{n}" for n in range(40)]
+CORPUS_COLUMNS = [TextColumn("t__title", 3.0), TextColumn("t__body", 1.0)]
+
+
+def _segmented_corpus(rng):
+    """Three segments of random documents, 60 of them deleted: the index and
+    each remaining document's words by number."""
     index = RamStorage().create_index(
         whoosh_fields.Schema(
             m__id=whoosh_fields.ID(stored=True, unique=True),
@@ -659,10 +743,11 @@ def test_the_top_results_are_exactly_the_best_matches():
         )
     )
     content = {}
-    for first in (0, 200, 400):  # three segments
+    for first in (0, 200, 400):
         writer = index.writer()
         for number in range(first, first + 200):
-            title, body = rng.choices(words, k=3), rng.choices(words, k=40)
+            title = rng.choices(CORPUS_WORDS, k=3)
+            body = rng.choices(CORPUS_WORDS, k=rng.randint(5, 60))
             content[number] = set(title + body)
             writer.add_document(
                 m__id=str(number),
@@ -676,39 +761,51 @@ def test_the_top_results_are_exactly_the_best_matches():
         writer.delete_by_term("m__id", str(number))
         del content[number]
     writer.commit(merge=False)
-    translator = QueryTranslator(columns)
+    return index, content
+
+
+def _random_query(rng):
+    def words():
+        return " ".join(rng.sample(CORPUS_WORDS, rng.randint(1, 3)))
+
+    choice = rng.randrange(5)
+    if choice == 0:
+        return PlainText(words(), operator=rng.choice(["and", "or"]))
+    if choice == 1:
+        return PlainText(words()) | Boost(PlainText(words()), 2)
+    if choice == 2:
+        return PlainText(words(), operator="or") & Not(PlainText(words()))
+    if choice == 3:
+        return And([PlainText(words(), operator="or"), PlainText(words())])
+    return Or([PlainText(words(), operator="or"), Boost(PlainText(words()), 0.5)])
+
+
+def _below_five(searcher) -> AllowedDocuments:
     below_five = lookup_query(FilterColumn("f__n", "int", multi=False), "lt", 5)
+    return AllowedDocuments(
+        [
+            (offset, _bitmap(leaf, below_five))
+            for leaf, offset in searcher.leaf_searchers()
+        ]
+    )
 
-    with index.searcher() as searcher:
-        pk = {
-            docnum: int(searcher.stored_fields(docnum)["m__id"])
-            for docnum in searcher.reader().all_doc_ids()
-        }
-        allowed = AllowedDocuments(
-            [
-                (offset, _bitmap(leaf, below_five))
-                for leaf, offset in searcher.leaf_searchers()
-            ]
-        )
-        for _ in range(60):
-            a, b = rng.sample(words, 2)
-            make_query, matches = rng.choice(COMBINATIONS)
-            scored = translator.translate(make_query(a, b))
-            everything = _collector(None, None, allowed)
-            searcher.search_with_collector(scored, everything)
-            ranked = sorted(
-                everything.results().top_n, key=lambda hit: (-hit[0], hit[1])
-            )
-            top = _collector(10, None, allowed)
-            searcher.search_with_collector(scored, top)
 
-            assert {pk[docnum] for _, docnum in ranked} == {
-                number
-                for number, found in content.items()
-                if matches(a in found, b in found) and number % 10 < 5
-            }
-            assert top.results().top_n == ranked[:10]
-            assert top.count() == len(ranked)
+def _exhaustive(searcher, scored, allowed) -> list[tuple[float, int]]:
+    """Every match scored by whoosh's matchers, best first."""
+    everything = _collector(None, None, allowed)
+    searcher.search_with_collector(scored, everything)
+    return sorted(everything.results().top_n, key=lambda hit: (-hit[0], hit[1]))
+
+
+class _LengthsCache:
+    def __init__(self):
+        self._lengths = {}
+
+    def __call__(self, reader, lenfield):
+        key = (id(reader), lenfield)
+        if key not in self._lengths:
+            self._lengths[key] = field_lengths(reader, lenfield)
+        return self._lengths[key]
 
 
 def _bitmap(leaf, query) -> bytearray:

@@ -58,6 +58,7 @@ from .whoosh_compiler import (
 )
 from .whoosh_mapping import ID, NULLS, mapping_for
 from .whoosh_queries import NOTHING
+from .whoosh_ranking import Unsupported, rank
 from .whoosh_snippets import highlight
 from .whoosh_spelling import spelling_suggestions
 from .whoosh_storage import (
@@ -138,9 +139,15 @@ class WhooshSearchResults(BaseSearchResults):
         if ranking is not None and ranking.covers(limit):
             return ranking
         allowed = store.allowed(searcher, filters) if filters is not None else None
-        collector = _collector(limit, compiler.sort_facets(), allowed)
-        searcher.search_with_collector(scored, collector)
-        ranking = _Ranking(collector.results().top_n, collector.count())
+        ranking = None
+        if sort_keys is None:
+            ranking = _ranked_from_postings(
+                store, searcher, scored, filters, allowed, limit
+            )
+        if ranking is None:
+            collector = _collector(limit, compiler.sort_facets(), allowed)
+            searcher.search_with_collector(scored, collector)
+            ranking = _Ranking(collector.results().top_n, collector.count())
         if len(ranking.hits) <= CACHED_RANKING_MAX:
             cache.put(key, ranking)
         return ranking
@@ -191,6 +198,18 @@ class WhooshSearchResults(BaseSearchResults):
             (None if value is None else column.from_index(value), count)
             for value, count in ordered
         )
+
+
+def _ranked_from_postings(store, searcher, scored, filters, allowed, limit):
+    """The ranking read from the posting lists in bulk (`whoosh_ranking`),
+    or None when the query needs whoosh's matchers. The matches it finds on
+    the way are kept for facets."""
+    try:
+        ranked = rank(searcher, scored, allowed, limit, store.field_lengths)
+    except Unsupported:
+        return None
+    store.rankings(searcher).put(("matches", scored, filters), ranked.matches)
+    return _Ranking(ranked.hits, ranked.total)
 
 
 def _collector(limit, sortedby, allowed):

@@ -48,6 +48,7 @@ from whoosh.util.filelock import try_for
 from whoosh.writing import CLEAR, SegmentWriter
 
 from .whoosh_mapping import ID
+from .whoosh_ranking import field_lengths
 
 logger = logging.getLogger("search.backends.whoosh")
 
@@ -56,8 +57,9 @@ LOCK_NAME = f"{whoosh_index._DEF_INDEX_NAME}_WRITELOCK"
 ALLOWED_CACHE_SIZE = 256
 # Recent rankings (top hits and match count) per thread and generation.
 RANKINGS_CACHE_SIZE = 32
-# Per segment and filter column: its values (facets) and documents without one.
-COLUMNS_CACHE_SIZE = 64
+# Per segment and column: filter values (facets), documents without one, and
+# text field lengths (scoring).
+COLUMNS_CACHE_SIZE = 128
 HOLDER_FILE = "writer.json"
 
 # What reading a damaged index raises, beyond whoosh's own IndexError.
@@ -335,6 +337,12 @@ class IndexStore:
         segment, read once per segment (facets count over many documents)."""
         return self._per_segment(
             reader, ("values", name), lambda: list(reader.column_reader(name))
+        )
+
+    def field_lengths(self, reader, lenfield: str) -> bytes:
+        """One segment's encoded field lengths (relevance scoring)."""
+        return self._per_segment(
+            reader, ("lengths", lenfield), lambda: field_lengths(reader, lenfield)
         )
 
     def term_documents(self, reader, field: str, text) -> frozenset[int]:
