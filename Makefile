@@ -6,17 +6,24 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 INSTALLED := $(VENV)/.installed
+NPM_INSTALLED := node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-postgres setup migrate demo lint lock system-deps bench-packs test-s3 clean
+.PHONY: run test test-postgres setup migrate demo lint lock system-deps bench-packs bench-search bench-reader test-s3 clean
 
 $(INSTALLED): pyproject.toml requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	@touch $@
 
-setup: $(INSTALLED)
+# Browser libraries (pdf.js for the pack reader) from package-lock.json,
+# served as static files; reinstalled only when the lock file changes.
+$(NPM_INSTALLED): package.json package-lock.json
+	npm ci --omit=optional --no-audit --no-fund
+	@touch $@
+
+setup: $(INSTALLED) $(NPM_INSTALLED)
 
 migrate: setup
 	$(PY) manage.py migrate --noinput
@@ -59,6 +66,17 @@ test-postgres: setup system-deps
 bench-packs: setup system-deps
 	$(PY) bench/bench_packs.py
 
+# Search at city scale, whoosh against SQLite FTS5, on its own database under
+# var/bench-search/ (generated once, then cached). A quick run:
+# BENCH_SEARCH_RECORDS=20000 make bench-search
+BENCH_SEARCH_RECORDS ?= 200000
+bench-search: setup
+	$(PY) bench/bench_search.py --records $(BENCH_SEARCH_RECORDS)
+
+# Time to the first painted page of a 500-page pack in the reader (Chromium).
+bench-reader: setup system-deps
+	$(PY) bench/bench_reader.py
+
 # The storage tests again on a throwaway S3 server (moto, started and removed here).
 test-s3: setup
 	$(PY) -m tests.support.throwaway_s3 -- $(BIN)/pytest -m storage
@@ -75,4 +93,4 @@ lock:
 	rm -rf /tmp/quorum-lock
 
 clean:
-	rm -rf $(VENV) var static_collected
+	rm -rf $(VENV) var static_collected node_modules

@@ -3,13 +3,14 @@ from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 
-from meetings.urls import annotation_urlpatterns
+from meetings.urls import annotation_urlpatterns, reader_urlpatterns
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("files/", include("records.urls")),
     path("data/", include("meetings.urls")),
     path("api/annotations/", include(annotation_urlpatterns)),
+    path("members/", include(reader_urlpatterns)),
     path("search/", include("search.urls")),
 ]
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.models import EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets.button import Button
 
+from council.visibility import Role, has_role
 from meetings.models import (
     AgendaItem,
     AgendaTemplate,
@@ -18,7 +20,7 @@ from meetings.models import (
     MeetingSchedule,
     Minutes,
 )
-from meetings.views import minutes_admin, submission_review
+from meetings.views import minutes_admin, paper_saved, submission_review
 
 
 class LinkColumn(Column):
@@ -246,3 +248,40 @@ def register_agenda_urls():
             name="meetings_submission_upload",
         ),
     ]
+
+
+class ClerksMenuItem(MenuItem):
+    def is_shown(self, request):
+        return has_role(request.user, Role.CLERK)
+
+
+@hooks.register("register_admin_urls")
+def register_paper_saved_url():
+    return [
+        path(
+            "meetings/paper-saved/",
+            paper_saved.paper_saved,
+            name="meetings_paper_saved",
+        )
+    ]
+
+
+@hooks.register("register_reports_menu_item")
+def register_paper_saved_report():
+    return ClerksMenuItem(
+        _("Paper saved"),
+        reverse("meetings_paper_saved"),
+        icon_name="doc-empty-inverse",
+        order=900,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_members_portal():
+    """The members' portal, where clerks read packs as members do."""
+    return ClerksMenuItem(
+        _("Members' portal"),
+        reverse("meetings_portal"),
+        icon_name="doc-full",
+        order=150,
+    )

@@ -51,6 +51,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Signing out wipes the reader's offline copies (Clear-Site-Data);
+    # members signing in land on their meetings, not the admin.
+    "meetings.middleware.ClearOfflineCopiesOnSignOut",
+    "meetings.middleware.SendMembersToTheirMeetings",
 ]
 
 ROOT_URLCONF = "council.urls"
@@ -97,6 +101,14 @@ STATIC_ROOT = Path(env.env_str("STATIC_ROOT", str(BASE_DIR / "static_collected")
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = env.storage_config(MEDIA_ROOT)
+# pdf.js for the members' pack reader: npm's pdfjs-dist, installed by `make
+# setup` (`npm ci`, never committed), served as static files under
+# /static/pdfjs/ (collectstatic copies them in production).
+PDFJS_DIR = BASE_DIR / "node_modules" / "pdfjs-dist"
+STATICFILES_DIRS = [
+    (f"pdfjs/{part}", PDFJS_DIR / part)
+    for part in ("build", "web", "cmaps", "standard_fonts", "wasm", "iccs")
+]
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
@@ -118,6 +130,10 @@ QUORUM_FIXITY_MAX_AGE_DAYS = env.env_int("QUORUM_FIXITY_MAX_AGE_DAYS", 30)
 # Where records transferred to the archives are written as BagIt packages
 # (a directory the archives collect from, e.g. a mounted share).
 QUORUM_TRANSFER_DIR = env.env_str("QUORUM_TRANSFER_DIR", str(env.VAR_DIR / "transfers"))
+
+# The paper-saved dashboard: a pack read on screen saves one printed copy per
+# seat of the body plus these (clerk, minute book, public counter...).
+QUORUM_PAPER_EXTRA_COPIES = env.env_int("QUORUM_PAPER_EXTRA_COPIES", 3)
 
 LOGGING = {
     "version": 1,

@@ -3,6 +3,7 @@ from .annotations import Annotation, AnnotationQuerySet, Motivation
 from .meetings import Meeting, MeetingStatus, Session
 from .minutes import Minutes, MinutesEntry, MinutesStatus
 from .pages import MeetingIndexPage
+from .reading import PackOpen
 from .schedules import AgendaTemplate, AgendaTemplateSection, MeetingSchedule
 from .submissions import (
     ItemSubmission,
@@ -64,6 +65,7 @@ __all__ = [
     "MinutesStatus",
     "Motivation",
     "PackEdition",
+    "PackOpen",
     "PackStatus",
     "PublishedAttachment",
     "PublishedItem",

@@ -55,6 +55,10 @@ __all__ = [
 
 Progress = Callable[[int, int], None]
 _COLLECT_EVERY = 32 * 1024 * 1024  # bytes of merged attachments between collections
+# Pages under each node of the page tree (see _write_page_tree). pdf.js
+# reads a node's page objects one after the other to reach the last of them
+# (it checks the pack's last page on opening): few per node, few reads.
+_PAGES_PER_NODE = 4
 
 
 @dataclass
@@ -215,6 +219,11 @@ def _assemble(
     writer = PackWriter(output)
     page_refs = [writer.reserve() for _ in range(plan.page_count)]
     tree = writer.reserve()
+    # A balanced page tree: readers that fetch by byte range (pdf.js in the
+    # members' reader) find a page through a few small nodes instead of
+    # reading every page object of a flat /Kids list spread over the file.
+    branches = [writer.reserve() for _ in range(0, plan.page_count, _PAGES_PER_NODE)]
+    parents = [branches[n // _PAGES_PER_NODE] for n in range(plan.page_count)]
     stamper = _Stamper(spec, plan.page_count, writer)
 
     links_by_page: dict[int, list[Link]] = {}
@@ -233,17 +242,20 @@ def _assemble(
             page[NameObject("/Annots")] = ArrayObject(annotations)
 
     writer.import_pages(
-        front, [page_refs[n - 1] for n in plan.front_pages], tree, prepare_front
+        front,
+        [page_refs[n - 1] for n in plan.front_pages],
+        [parents[n - 1] for n in plan.front_pages],
+        prepare_front,
     )
     released = 0
     for source, first in plan.source_pages:
         assert source.reader is not None
-        refs = page_refs[first - 1 : first - 1 + source.page_count]
+        pages = slice(first - 1, first - 1 + source.page_count)
         try:
             writer.import_pages(
                 source.reader,
-                refs,
-                tree,
+                page_refs[pages],
+                parents[pages],
                 lambda page, index, first=first: stamper.stamp(page, first + index),
             )
         except Exception as exc:  # pypdf reports damage with many exception types
@@ -257,21 +269,45 @@ def _assemble(
             released = 0
         advance()
 
-    writer.write(
-        tree,
-        DictionaryObject(
-            {
-                NameObject("/Type"): NameObject("/Pages"),
-                NameObject("/Kids"): ArrayObject(page_refs),
-                NameObject("/Count"): NumberObject(plan.page_count),
-            }
-        ),
-    )
+    _write_page_tree(writer, tree, branches, page_refs)
     outline = write_outline(writer, _bookmarks(spec, plan), page_refs)
     root = writer.add(_catalog(tree, outline))
     info = writer.add(_info(spec))
     writer.close(root=root, info=info)
     advance()
+
+
+def _write_page_tree(
+    writer: PackWriter,
+    tree: IndirectObject,
+    branches: list[IndirectObject],
+    page_refs: list[IndirectObject],
+) -> None:
+    """The root /Pages node over one node per _PAGES_PER_NODE pages, written
+    together at the end of the file."""
+    for index, branch in enumerate(branches):
+        kids = page_refs[index * _PAGES_PER_NODE : (index + 1) * _PAGES_PER_NODE]
+        writer.write(
+            branch,
+            DictionaryObject(
+                {
+                    NameObject("/Type"): NameObject("/Pages"),
+                    NameObject("/Parent"): tree,
+                    NameObject("/Kids"): ArrayObject(kids),
+                    NameObject("/Count"): NumberObject(len(kids)),
+                }
+            ),
+        )
+    writer.write(
+        tree,
+        DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Pages"),
+                NameObject("/Kids"): ArrayObject(branches),
+                NameObject("/Count"): NumberObject(len(page_refs)),
+            }
+        ),
+    )
 
 
 def _bookmarks(spec: PackSpec, plan: _Plan) -> list[Bookmark]:

@@ -88,10 +88,11 @@ class PackWriter:
         self,
         reader: PdfReader,
         page_refs: Sequence[IndirectObject],
-        parent: IndirectObject,
+        parents: Sequence[IndirectObject],
         prepare: PagePreparer | None = None,
     ) -> None:
-        """Move the reader's pages (in order) under the given page numbers.
+        """Move the reader's pages (in order) under the given page numbers,
+        each under its page-tree node in ``parents``.
 
         ``prepare(page, index)`` may change a page before its references are
         followed, e.g. to stamp it. Everything the pages reach is written;
@@ -116,7 +117,7 @@ class PackWriter:
             # must still find source references in them.
             if prepare is not None:
                 prepare(page, index)
-        for page, reference in zip(pages, page_refs, strict=True):
+        for page, reference, parent in zip(pages, page_refs, parents, strict=True):
             pending: list[tuple[IndirectObject, IndirectObject]] = []
             self._renumber(page, moved, pending)
             page[NameObject("/Parent")] = parent
