@@ -96,5 +96,7 @@ def test_a_member_cannot_open_the_admin(client):
 
     response = client.get("/admin/")
 
+    # Members have no admin access: they are sent to their meetings instead.
     assert response.status_code == 302
-    assert "/admin/login/" in response["Location"]
+    assert response["Location"] == "/members/"
+    assert client.get("/admin/", follow=True).redirect_chain[-1][0] == "/members/"
