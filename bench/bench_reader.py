@@ -78,7 +78,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SCAN_REPORTS, SCAN_PAGES = 10, 50
-RECIPE = "3"  # bump when the packs built below change
+RECIPE = "4"  # bump when the packs built below change
 
 
 def configure_django() -> None:

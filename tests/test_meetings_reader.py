@@ -376,7 +376,7 @@ def test_members_signing_in_land_on_their_meetings(alice, clerk):
 def test_the_pack_page_tree_lets_the_reader_fetch_only_a_few_pages(meeting):
     """pdf.js walks /Kids to find a page: under a flat tree of every page it
     would fetch each page object of a long pack (the whole file, in ranges)
-    before showing the first page. Packs use nodes of at most four pages."""
+    before showing the first page. Packs use nodes of at most two pages."""
     pack = pack_of(meeting)
     with pack.record.file.open("rb") as handle:
         reader = pypdf.PdfReader(io.BytesIO(handle.read()))
@@ -384,6 +384,6 @@ def test_the_pack_page_tree_lets_the_reader_fetch_only_a_few_pages(meeting):
     nodes = [kid.get_object() for kid in root["/Kids"]]
 
     assert all(node["/Type"] == "/Pages" for node in nodes)
-    assert all(len(node["/Kids"]) == node["/Count"] <= 4 for node in nodes)
+    assert all(len(node["/Kids"]) == node["/Count"] <= 2 for node in nodes)
     assert sum(node["/Count"] for node in nodes) == root["/Count"] == pack.page_count
     assert len(reader.pages) == pack.page_count

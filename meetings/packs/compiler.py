@@ -56,9 +56,10 @@ __all__ = [
 Progress = Callable[[int, int], None]
 _COLLECT_EVERY = 32 * 1024 * 1024  # bytes of merged attachments between collections
 # Pages under each node of the page tree (see _write_page_tree). pdf.js
-# reads a node's page objects one after the other to reach the last of them
-# (it checks the pack's last page on opening): few per node, few reads.
-_PAGES_PER_NODE = 4
+# fetches the root's nodes together (they are written side by side) but a
+# node's page objects one after the other, spread over the file (it reads
+# the pack's last page on opening): two per node keeps that to two reads.
+_PAGES_PER_NODE = 2
 
 
 @dataclass
@@ -219,9 +220,10 @@ def _assemble(
     writer = PackWriter(output)
     page_refs = [writer.reserve() for _ in range(plan.page_count)]
     tree = writer.reserve()
-    # A balanced page tree: readers that fetch by byte range (pdf.js in the
-    # members' reader) find a page through a few small nodes instead of
-    # reading every page object of a flat /Kids list spread over the file.
+    # A two-level page tree: readers that fetch by byte range (pdf.js in the
+    # members' reader) find a page through small nodes written together
+    # instead of reading every page object of a flat /Kids list spread over
+    # the whole file.
     branches = [writer.reserve() for _ in range(0, plan.page_count, _PAGES_PER_NODE)]
     parents = [branches[n // _PAGES_PER_NODE] for n in range(plan.page_count)]
     stamper = _Stamper(spec, plan.page_count, writer)

@@ -23,9 +23,9 @@ import json
 import os
 
 from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
@@ -53,6 +53,8 @@ READER_MODULES = {
     "pdfjs-viewer": "pdfjs/web/pdf_viewer.mjs",
     "quorum/reader": "meetings/reader/reader.js",
     "quorum/annotations": "meetings/reader/annotations.js",
+    "quorum/anchoring": "meetings/reader/anchoring.js",
+    "quorum/dialog": "meetings/reader/dialog.js",
     "quorum/store": "meetings/reader/store.js",
     "quorum/offline": "meetings/reader/offline.js",
     "quorum/panels": "meetings/reader/panels.js",
@@ -224,7 +226,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     covers the portal and the reader (their requests to /files/, /static/
     and /api/annotations/ pass through it too). On install it fetches the
     reader's static files, so that the first pack opened from My meetings
-    starts from them (and the browser compiles them ahead)."""
+    starts from them."""
     assets = _offline_assets()
     response = render(
         request,

@@ -29,7 +29,25 @@ def tablet(browser, viewport=TABLET):
     context = browser.new_context(viewport=viewport, has_touch=True)
     page = context.new_page()
     page.set_default_timeout(20_000)
+    # What the browser reports, shown if the reader does not come up.
+    page.quorum_log = []
+    page.on("console", lambda m: page.quorum_log.append(f"{m.type}: {m.text}"))
+    page.on("pageerror", lambda e: page.quorum_log.append(f"error: {e}"))
+    page.on(
+        "requestfailed",
+        lambda r: page.quorum_log.append(f"failed: {r.url} {r.failure}"),
+    )
     return context, page
+
+
+def wait_for_first_page(page) -> None:
+    try:
+        page.wait_for_selector("body[data-first-page]", timeout=30_000)
+    except Exception as error:
+        log = "\n".join(page.quorum_log[-40:])
+        raise AssertionError(
+            f"the reader showed no page; browser log:\n{log}"
+        ) from error
 
 
 def wait_for_status(page, text: str) -> None:
@@ -77,7 +95,7 @@ def test_member_reads_annotates_shares_and_syncs_offline(
         ),
     )
     page.get_by_role("link", name="Read the pack").click()
-    page.wait_for_selector("body[data-first-page]")
+    wait_for_first_page(page)
     first_paint = page.evaluate(
         "performance.getEntriesByName('quorum:first-page-painted')[0].startTime"
     )
@@ -215,7 +233,7 @@ def test_member_reads_annotates_shares_and_syncs_offline(
     # worker answers from the copy), the queued change included.
     response = page.reload()
     assert response.from_service_worker
-    page.wait_for_selector("body[data-first-page]")
+    wait_for_first_page(page)
     page.locator(".q-pin.q-badge--pending").first.wait_for()
     wait_for_status(page, "Saved offline — 1 change waiting")
     screenshot("reader-11-offline-reload", of=page)
@@ -239,11 +257,20 @@ def test_reader_on_a_large_tablet_and_a_phone(
         sign_in(page, base, "ada")
         screenshot(f"reader-portal-{name}", of=page)
         page.goto(f"{base}/members/meetings/{long.meeting.pk}/read/#page=3")
-        page.wait_for_selector("body[data-first-page]")
+        wait_for_first_page(page)
         if name == "phone":
             page.get_by_role("button", name="Contents").click()
         page.locator(".outline-entry", has_text="Parks master plan").first.wait_for()
         screenshot(f"reader-{name}", of=page)
+        if name == "large-tablet":
+            # Thumbnails, drawn as they scroll into view; zoom in and back.
+            page.get_by_role("tab", name="Pages").click()
+            page.locator(".thumb canvas").nth(3).wait_for()
+            page.get_by_role("button", name="Zoom in").click()
+            page.locator("[data-zoom-label]", has_text="%").wait_for()
+            screenshot("reader-large-tablet-thumbnails-zoomed", of=page)
+            page.get_by_title("Fit width").click()
+            page.locator("[data-zoom-label]", has_text="Fit width").wait_for()
         context.close()
 
     # The clerks' report of the paper saved by reading on screen.

@@ -5,7 +5,8 @@
 // remembered per pack; annotations; offline copies and sync status.
 
 import * as pdfjsLib from "pdfjs";
-import { NoteDialog, PageAnnotations } from "quorum/annotations";
+import { PageAnnotations } from "quorum/annotations";
+import { NoteDialog } from "quorum/dialog";
 import {
   appConfig,
   claimDevice,

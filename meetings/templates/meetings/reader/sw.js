@@ -9,8 +9,8 @@
 // - Pack files (/files/<id>/): the saved copy first (a pack's content never
 //   changes), sliced for pdf.js's range requests; else the network.
 // - Static files: the reader's are fetched when the worker installs (so the
-//   first pack opened from My meetings does not wait for them, and the
-//   browser compiles them ahead), then served from that copy; other static
+//   first pack opened from My meetings does not wait for them), then
+//   served from that copy; other static
 //   files network first, a copy kept for offline use.
 // Writes (POST, PATCH, DELETE) are never touched: the reader queues them
 // itself while offline.
