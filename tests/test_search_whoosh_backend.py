@@ -12,6 +12,7 @@ import random
 import threading
 from io import StringIO
 
+import numpy as np
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core import management
@@ -38,14 +39,23 @@ from modelsearch.query import (
 from modelsearch.utils import parse_query_string
 from wagtail.models import Page
 from whoosh import fields as whoosh_fields
+from whoosh import sorting
 from whoosh.filedb.filestore import RamStorage
 from whoosh.index import create_in
 
 from council.visibility import Role
 from search.backends.whoosh import IndexUnavailable, WhooshSearchBackend, _collector
 from search.backends.whoosh_mapping import FilterColumn, TextColumn, text_analyzer
-from search.backends.whoosh_queries import QueryTranslator, lookup_query
-from search.backends.whoosh_ranking import Unsupported, field_lengths, rank
+from search.backends.whoosh_queries import (
+    QueryTranslator,
+    all_of,
+    any_of,
+    everything,
+    lookup_query,
+    negation,
+)
+from search.backends.whoosh_ranking import Unsupported, filter_mask, rank
+from search.backends.whoosh_segments import SegmentCache
 from search.backends.whoosh_storage import AllowedDocuments
 from tests.factories import BodyFactory, MembershipFactory, PersonFactory, UserFactory
 from tests.searchapp.models import Document, Minutes, Topic
@@ -657,7 +667,7 @@ def test_the_top_results_are_exactly_the_best_matches():
             docnum: int(searcher.stored_fields(docnum)["m__id"])
             for docnum in searcher.reader().all_doc_ids()
         }
-        allowed = _below_five(searcher)
+        allowed = _below_five(searcher, SegmentCache())
         for _ in range(60):
             a, b = rng.sample(CORPUS_WORDS, 2)
             make_query, matches = rng.choice(COMBINATIONS)
@@ -677,8 +687,8 @@ def test_the_top_results_are_exactly_the_best_matches():
 
 def test_rankings_read_from_postings_match_whoosh_scoring_every_match():
     """GIVEN three segments with deletions, boosted columns and a filter
-    WHEN random word queries (and, or, not, boosts) are ranked from the
-    posting lists in bulk
+    WHEN random queries (words with and, or, not and boosts; phrases;
+    prefixes; everything) are ranked from the posting lists in bulk
     THEN the count and matches are whoosh's, and the top 10 are whoosh's
     best, ties of equal score apart."""
     rng = random.Random(11)
@@ -686,45 +696,89 @@ def test_rankings_read_from_postings_match_whoosh_scoring_every_match():
     translator = QueryTranslator(CORPUS_COLUMNS)
 
     with index.searcher() as searcher:
-        lengths = _LengthsCache()
-        for number in range(150):
-            allowed = _below_five(searcher) if number % 2 else None
+        cache = SegmentCache()
+        for number in range(200):
+            allowed = _below_five(searcher, cache) if number % 2 else None
             scored = translator.translate(_random_query(rng))
             limit = None if number % 10 == 0 else 10
             exhaustive = _exhaustive(searcher, scored, allowed)
-            ranked = rank(searcher, scored, allowed, limit, lengths)
+            ranked = rank(searcher, scored, allowed, limit, cache)
 
-            assert ranked.total == len(exhaustive)
-            found = sorted(
-                docnum + offset
-                for (reader, local), (_leaf, offset) in zip(
-                    ranked.matches, searcher.leaf_searchers(), strict=True
-                )
-                for docnum in local
-            )
-            assert found == sorted(docnum for _, docnum in exhaustive)
+            assert ranked.total == len(exhaustive), scored
+            assert _found(ranked, searcher) == sorted(d for _, d in exhaustive)
             expected = exhaustive if limit is None else exhaustive[:limit]
             assert [score for score, _ in ranked.hits] == pytest.approx(
                 [score for score, _ in expected], rel=1e-9
-            )
+            ), scored
             scores = {docnum: score for score, docnum in exhaustive}
             for score, docnum in ranked.hits:
                 assert scores[docnum] == pytest.approx(score, rel=1e-9)
 
 
-def test_phrases_prefixes_and_fuzzy_words_are_left_to_whoosh():
+def test_rankings_by_a_column_match_whoosh_sorting():
+    """GIVEN the same segments WHEN matches are ordered by a column, up or
+    down THEN the order is whoosh's SortingCollector's, ties included."""
+    rng = random.Random(5)
+    index, _content = _segmented_corpus(rng)
+    translator = QueryTranslator(CORPUS_COLUMNS)
+
+    with index.searcher() as searcher:
+        cache = SegmentCache()
+        for number in range(40):
+            descending = bool(number % 2)
+            scored = translator.translate(_random_query(rng))
+            facets = [sorting.FieldFacet("f__n", reverse=descending)]
+            limit = 10 if number % 3 else None
+            collector = _collector(limit, facets, None)
+            searcher.search_with_collector(scored, collector)
+            ranked = rank(searcher, scored, None, limit, cache, [("f__n", descending)])
+
+            assert [d for _, d in ranked.hits] == [
+                d for _, d in collector.results().top_n
+            ], scored
+            assert ranked.total == collector.count()
+
+
+def test_filters_become_the_documents_whoosh_finds():
+    """Filter queries (terms, ranges on a column, and/or/not, everything)
+    evaluated on arrays allow exactly the documents whoosh's matchers do."""
+    rng = random.Random(8)
+    index, _content = _segmented_corpus(rng)
+    column = FilterColumn("f__n", "int", multi=False)
+    with index.searcher() as searcher:
+        cache = SegmentCache()
+        for _ in range(60):
+            low, high = sorted(rng.sample(range(-1, 11), 2))
+            lookups = [
+                lookup_query(column, "exact", rng.randrange(10)),
+                lookup_query(column, "range", (low, high)),
+                lookup_query(column, rng.choice(["gt", "lt", "gte", "lte"]), low),
+                lookup_query(column, "in", rng.sample(range(10), 3)),
+            ]
+            filters = rng.choice(
+                [
+                    all_of(rng.sample(lookups, 2)),
+                    any_of(rng.sample(lookups, 2)),
+                    all_of([lookups[0], negation(lookups[1])]),
+                    negation(rng.choice(lookups)),
+                    rng.choice(lookups),
+                    everything(),
+                ]
+            )
+            for leaf, _offset in searcher.leaf_searchers():
+                mask = filter_mask(filters, leaf, leaf.reader(), cache)
+                live = cache.live(leaf.reader())
+                assert np.flatnonzero(mask & live).tolist() == sorted(
+                    filters.docs(leaf)
+                ), filters
+
+
+def test_fuzzy_words_are_left_to_whoosh():
     index, _content = _segmented_corpus(random.Random(3))
     translator = QueryTranslator(CORPUS_COLUMNS)
     with index.searcher() as searcher:
-        for query in (
-            Phrase("w1 w2"),
-            PlainText("w1*"),
-            Fuzzy("w12"),
-            MATCH_ALL,
-            PlainText("w1") | Not(PlainText("w2")),
-        ):
-            with pytest.raises(Unsupported):
-                rank(searcher, translator.translate(query), None, 10, _LengthsCache())
+        with pytest.raises(Unsupported):
+            rank(searcher, translator.translate(Fuzzy("w12")), None, 10, SegmentCache())
 
 
 CORPUS_WORDS = [f"w{n}" for n in range(40)]
@@ -737,7 +791,8 @@ def _segmented_corpus(rng):
     index = RamStorage().create_index(
         whoosh_fields.Schema(
             m__id=whoosh_fields.ID(stored=True, unique=True),
-            f__n=whoosh_fields.NUMERIC(int, 64, shift_step=8),
+            m__null=whoosh_fields.KEYWORD(),
+            f__n=whoosh_fields.NUMERIC(int, 64, shift_step=8, sortable=True),
             t__title=whoosh_fields.TEXT(analyzer=text_analyzer()),
             t__body=whoosh_fields.TEXT(analyzer=text_analyzer()),
         )
@@ -749,11 +804,14 @@ def _segmented_corpus(rng):
             title = rng.choices(CORPUS_WORDS, k=3)
             body = rng.choices(CORPUS_WORDS, k=rng.randint(5, 60))
             content[number] = set(title + body)
+            # One document in ten has no value.
+            value = {} if number % 10 == 9 else {"f__n": number % 10}
             writer.add_document(
                 m__id=str(number),
-                f__n=number % 10,
+                m__null="" if value else "f__n",
                 t__title=" ".join(title),
                 t__body=" ".join(body),
+                **value,
             )
         writer.commit(merge=False)
     writer = index.writer()
@@ -765,10 +823,10 @@ def _segmented_corpus(rng):
 
 
 def _random_query(rng):
-    def words():
-        return " ".join(rng.sample(CORPUS_WORDS, rng.randint(1, 3)))
+    def words(low=1, high=3):
+        return " ".join(rng.sample(CORPUS_WORDS, rng.randint(low, high)))
 
-    choice = rng.randrange(5)
+    choice = rng.randrange(9)
     if choice == 0:
         return PlainText(words(), operator=rng.choice(["and", "or"]))
     if choice == 1:
@@ -777,14 +835,23 @@ def _random_query(rng):
         return PlainText(words(), operator="or") & Not(PlainText(words()))
     if choice == 3:
         return And([PlainText(words(), operator="or"), PlainText(words())])
+    if choice == 4:
+        return Phrase(words(2, 3)) | Boost(Phrase(words(2, 2)), 3)
+    if choice == 5:
+        # "w1*" expands to w1, w10..w19 (several terms), "w39*" to one.
+        return Boost(PlainText(f"{rng.choice(CORPUS_WORDS)}*"), 2) | PlainText(words())
+    if choice == 6:
+        return PlainText(words()) | MATCH_ALL
+    if choice == 7:
+        return Phrase(words(2, 2)) & Not(PlainText(f"{rng.choice(CORPUS_WORDS)}*"))
     return Or([PlainText(words(), operator="or"), Boost(PlainText(words()), 0.5)])
 
 
-def _below_five(searcher) -> AllowedDocuments:
+def _below_five(searcher, cache) -> AllowedDocuments:
     below_five = lookup_query(FilterColumn("f__n", "int", multi=False), "lt", 5)
     return AllowedDocuments(
         [
-            (offset, _bitmap(leaf, below_five))
+            (offset, filter_mask(below_five, leaf, leaf.reader(), cache))
             for leaf, offset in searcher.leaf_searchers()
         ]
     )
@@ -797,22 +864,14 @@ def _exhaustive(searcher, scored, allowed) -> list[tuple[float, int]]:
     return sorted(everything.results().top_n, key=lambda hit: (-hit[0], hit[1]))
 
 
-class _LengthsCache:
-    def __init__(self):
-        self._lengths = {}
-
-    def __call__(self, reader, lenfield):
-        key = (id(reader), lenfield)
-        if key not in self._lengths:
-            self._lengths[key] = field_lengths(reader, lenfield)
-        return self._lengths[key]
-
-
-def _bitmap(leaf, query) -> bytearray:
-    bits = bytearray(leaf.doc_count_all() // 8 + 1)
-    for docnum in query.docs(leaf):
-        bits[docnum >> 3] |= 1 << (docnum & 7)
-    return bits
+def _found(ranked, searcher) -> list[int]:
+    return sorted(
+        docnum + offset
+        for (_reader, local), (_leaf, offset) in zip(
+            ranked.matches, searcher.leaf_searchers(), strict=True
+        )
+        for docnum in local.tolist()
+    )
 
 
 # Suggestions and snippets

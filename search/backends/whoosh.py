@@ -34,11 +34,11 @@ translation), `whoosh_compiler` (queryset filters and ordering),
 from __future__ import annotations
 
 import logging
-from array import array
 from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db.models import QuerySet
@@ -66,7 +66,6 @@ from .whoosh_storage import (
     IndexLocked,
     IndexStore,
     IndexUnavailable,
-    bit_is_set,
     close_stores,
     index_store,
 )
@@ -139,15 +138,16 @@ class WhooshSearchResults(BaseSearchResults):
         if ranking is not None and ranking.covers(limit):
             return ranking
         allowed = store.allowed(searcher, filters) if filters is not None else None
-        ranking = None
-        if sort_keys is None:
-            ranking = _ranked_from_postings(
-                store, searcher, scored, filters, allowed, limit
-            )
-        if ranking is None:
+        try:
+            ranked = rank(searcher, scored, allowed, limit, store.segments, sort_keys)
+        except Unsupported:
             collector = _collector(limit, compiler.sort_facets(), allowed)
             searcher.search_with_collector(scored, collector)
             ranking = _Ranking(collector.results().top_n, collector.count())
+        else:
+            # The matches found on the way serve facets.
+            cache.put(("matches", scored, filters), ranked.matches)
+            ranking = _Ranking(ranked.hits, ranked.total)
         if len(ranking.hits) <= CACHED_RANKING_MAX:
             cache.put(key, ranking)
         return ranking
@@ -200,18 +200,6 @@ class WhooshSearchResults(BaseSearchResults):
         )
 
 
-def _ranked_from_postings(store, searcher, scored, filters, allowed, limit):
-    """The ranking read from the posting lists in bulk (`whoosh_ranking`),
-    or None when the query needs whoosh's matchers. The matches it finds on
-    the way are kept for facets."""
-    try:
-        ranked = rank(searcher, scored, allowed, limit, store.field_lengths)
-    except Unsupported:
-        return None
-    store.rankings(searcher).put(("matches", scored, filters), ranked.matches)
-    return _Ranking(ranked.hits, ranked.total)
-
-
 def _collector(limit, sortedby, allowed):
     """whoosh's collector for the top `limit` (None: all), by score or by
     `sortedby`, of the documents in `allowed` (None: all).
@@ -248,7 +236,7 @@ def _scores(searcher, query, docnums) -> dict[int, float]:
     return scores
 
 
-def _matches(store, searcher, scored, filters) -> list[tuple[object, array]]:
+def _matches(store, searcher, scored, filters) -> list[tuple[object, np.ndarray]]:
     """The documents matching `scored` within `filters`, unscored: per
     segment, its reader and the local document numbers. Computed once per
     search and generation, however many facets are asked for."""
@@ -258,36 +246,45 @@ def _matches(store, searcher, scored, filters) -> list[tuple[object, array]]:
     if matches is not None:
         return matches
     allowed = store.allowed(searcher, filters) if filters is not None else None
-    matches = []
-    for leaf_number, (leaf, _offset) in enumerate(searcher.leaf_searchers()):
-        local = scored.docs(leaf)
-        if allowed is not None:
-            bits = allowed.segment_bits(leaf_number)
-            local = (docnum for docnum in local if bit_is_set(bits, docnum))
-        matches.append((leaf.reader(), array("I", local)))
+    try:
+        matches = rank(searcher, scored, allowed, 0, store.segments).matches
+    except Unsupported:
+        matches = []
+        for number, (leaf, _offset) in enumerate(searcher.leaf_searchers()):
+            local = np.fromiter(scored.docs(leaf), np.int64)
+            if allowed is not None:
+                local = local[allowed.segment_mask(number)[local]]
+            matches.append((leaf.reader(), local))
     cache.put(key, matches)
     return matches
 
 
 def _facet_counts(store, matches, column) -> Counter:
     counts = Counter()
+    segments = store.segments
     for reader, local in matches:
-        if not local:
+        if not len(local):
             continue
-        nulls = store.term_documents(reader, NULLS, column.name)
-        present = [docnum for docnum in local if docnum not in nulls]
-        if len(present) < len(local):
-            counts[None] += len(local) - len(present)
+        nulls = segments.term_mask(
+            reader, NULLS, reader.schema[NULLS].to_bytes(column.name)
+        )
         if column.sortable:
-            values = store.column_values(reader, column.name)
-            counts.update(map(values.__getitem__, present))
+            present = local[~nulls[local]]
+            if len(present) < len(local):
+                counts[None] += len(local) - len(present)
+            values = segments.column(reader, column.name)
+            per_code = np.bincount(values.codes[present], minlength=len(values.labels))
+            for code in np.flatnonzero(per_code).tolist():
+                counts[values.labels[code]] += int(per_code[code])
             continue
         # A to-many document may have values and a null (an empty relation).
-        wanted = set(local)
+        counts[None] += int(nulls[local].sum())
+        wanted = np.zeros(reader.doc_count_all(), bool)
+        wanted[local] = True
         field = reader.schema[column.name]
         for term in list(field.sortable_terms(reader, column.name)):
-            postings = reader.postings(column.name, term)
-            count = sum(1 for docnum in postings.all_ids() if docnum in wanted)
+            postings = segments.postings(reader, column.name, term)
+            count = 0 if postings is None else int(wanted[postings.ids].sum())
             if count:
                 counts[field.from_bytes(term)] += count
     return counts
@@ -557,7 +554,9 @@ class WhooshSearchBackend(BaseSearchBackend):
         searcher = store.searcher()
         with store.reading():
             allowed = store.allowed(searcher, filters) if filters is not None else None
-            return spelling_suggestions(searcher, allowed, text, limit=limit)
+            return spelling_suggestions(
+                searcher, allowed, text, store.segments, limit=limit
+            )
 
     @staticmethod
     def highlight(text: str, query, **options):

@@ -223,12 +223,12 @@ class QueryTranslator:
     def _prefix(self, word: str, boost: float) -> wq.Query:
         # "meetings*" should still find "meeting", indexed as its stem "meet".
         stems = [token.text for token in self._stem(word)]
-        clauses = [self._per_column(lambda name: wq.Prefix(name, word), boost)]
+        clauses = [self._per_column(lambda name: _prefix(name, word), boost)]
         clauses += [
             self._per_column(lambda name, s=s: wq.Term(name, s), boost) for s in stems
         ]
         if self.vocabulary:
-            clauses.append(boosted(wq.Prefix(self.vocabulary, word), boost))
+            clauses.append(boosted(_prefix(self.vocabulary, word), boost))
         return any_of(clauses)
 
     def _partial(self, word: str, boost: float) -> wq.Query:
@@ -236,7 +236,7 @@ class QueryTranslator:
             if name.startswith("a__"):
                 return wq.Term(name, word[:AUTOCOMPLETE_MAX_GRAM])
             # A SearchField named in `fields=` without an AutocompleteField.
-            return wq.Prefix(name, word)
+            return _prefix(name, word)
 
         return self._per_column(match, boost)
 
@@ -266,6 +266,12 @@ class QueryTranslator:
         return any_of(
             boosted(make(column.name), column.boost * boost) for column in self.columns
         )
+
+
+def _prefix(field: str, prefix: str) -> wq.Prefix:
+    # Scored like the words it expands to: whoosh's "constant score" would
+    # score them as a count or as BM25 depending on the segment's size.
+    return wq.Prefix(field, prefix, constantscore=False)
 
 
 def _fuzziness(word: str) -> int:

@@ -1,31 +1,34 @@
-"""Relevance rankings read from whoosh's posting lists in bulk.
+"""Searches evaluated a segment at a time over whole posting lists.
 
 whoosh scores a search one match at a time through its matchers (about
 8 µs a match in Python), and its shortcuts for a top N (block-quality
-skipping) misrank compound queries, so they are off. For the queries most
-searches are made of (terms, And, Or, And-not over text columns) this module
-reads each term's postings a block at a time, scores them with whoosh's own
-BM25F formula and statistics, combines them per segment and keeps the top N
-of the documents the filter allows, counting every match on the way.
+skipping) misrank compound queries, so they are off. Here each term's
+posting list is read once (and kept, `whoosh_segments`) and a query is
+evaluated with numpy over the whole segment: one match flag and one score
+per document. The scores are whoosh's own BM25F with its statistics, so
+results, scores and order are what whoosh's collectors give (tests compare
+the two on random queries); every match is counted, and the filter is
+applied before the top N is taken.
 
-Anything else (phrases, prefixes, fuzzy terms, match-all, other weightings)
-is `Unsupported`, and the caller lets whoosh's collectors answer.
+`rank` handles terms, And, Or, And-not, prefixes, phrases, match-all and
+constant-score filter searches, ordered by relevance or by sortable
+columns; `filter_mask` turns filter queries into boolean arrays. Anything
+else (fuzzy terms, other weightings) is `Unsupported`, and the caller lets
+whoosh's collectors answer.
 """
 
 from __future__ import annotations
 
-import heapq
-from array import array
 from dataclasses import dataclass
-from itertools import accumulate, repeat
 
+import numpy as np
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
-from whoosh.reading import SegmentReader, TermNotFound
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
-from .whoosh_queries import _AndNot
+from .whoosh_mapping import NULLS
+from .whoosh_queries import _AndNot, _Constant, _Not
+from .whoosh_segments import POSITION_BITS, SegmentCache, readable
 
 
 class Unsupported(Exception):
@@ -37,7 +40,10 @@ class Ranking:
     hits: list[tuple[float, int]]  # (score, global document number), best first
     total: int
     # Per segment: its reader and the allowed matching local document numbers.
-    matches: list[tuple[object, array]]
+    matches: list[tuple[object, np.ndarray]]
+
+
+# The query, compiled
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,31 @@ class _Term:
     field: str
     text: bytes
     boost: float
+
+
+@dataclass(frozen=True)
+class _Prefix:
+    field: str
+    prefix: str
+    boost: float  # with the query's own boost: whoosh drops it for one term
+    single_boost: float
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    field: str
+    words: tuple[bytes, ...]
+    boost: float
+
+
+@dataclass(frozen=True)
+class _Everything:
+    score: float
+
+
+@dataclass(frozen=True)
+class _Filtered:
+    filters: wq.Query  # every document it allows, scored 1
 
 
 @dataclass(frozen=True)
@@ -63,87 +94,101 @@ class _Except:
     negative: wq.Query
 
 
-def rank(searcher, query: wq.Query, allowed, limit: int | None, lengths) -> Ranking:
+def rank(
+    searcher,
+    query: wq.Query,
+    allowed,
+    limit: int | None,
+    cache: SegmentCache,
+    sort_keys: list[tuple[str, bool]] | None = None,
+) -> Ranking:
     """The best `limit` (None: all) documents for `query` among `allowed`
-    (None: all), ordered as whoosh's collectors order them (score, then
-    document number), and the number of matches.
-
-    `lengths(reader, lenfield)` returns a segment's field lengths (bytes, one
-    per document); the caller caches them. Raises Unsupported."""
-    weighting = searcher.weighting
-    if type(weighting) is not BM25F:
+    (None: all) and the number of matches. Ordered as whoosh's collectors
+    order them: by score then document number, or by `sort_keys`
+    ((sortable column, descending) pairs) then document number, in which
+    case the hits' scores are 0. Raises Unsupported."""
+    if type(searcher.weighting) is not BM25F:
         raise Unsupported("another weighting")
     plan = _compile(query, searcher.schema, 1.0)
     leaves = list(searcher.leaf_searchers())
-    if not all(_readable(leaf.reader()) for leaf, _ in leaves):
+    if not all(readable(leaf.reader()) for leaf, _ in leaves):
         raise Unsupported("not a segment of whoosh 2.7's format")
-    scorer = _Scorer(searcher, weighting, lengths)
-    candidates, matches, total = [], [], 0
+    scorer = _Scorer(searcher, cache)
+    found, matches, total = [], [], 0
     for number, (leaf, offset) in enumerate(leaves):
         reader = leaf.reader()
-        scores = _allowed_only(
-            _evaluate(plan, scorer, leaf, reader),
-            reader,
-            None if allowed is None else allowed.segment_bits(number),
-        )
-        total += len(scores)
-        matches.append((reader, array("I", scores)))
-        candidates += [
-            (score, docnum + offset) for docnum, score in _best(scores, limit)
-        ]
-    candidates.sort(key=_order)
-    return Ranking(candidates[:limit], total, matches)
+        keep = cache.live(reader)
+        if allowed is not None:
+            keep = keep & allowed.segment_mask(number)
+        segment = _Segment(leaf, reader, cache, scorer, keep)
+        mask, scores = segment.evaluate(plan)
+        docnums = np.flatnonzero(mask & keep)
+        total += len(docnums)
+        matches.append((reader, docnums))
+        if sort_keys is None:
+            found.append(_best(docnums, scores[docnums], limit, offset))
+        else:
+            found.append((docnums + offset, docnums, reader))
+    if sort_keys is None:
+        return Ranking(_merge_best(found, limit), total, matches)
+    return Ranking(_sorted(found, sort_keys, limit, cache), total, matches)
 
 
-def _readable(reader) -> bool:
-    # The block and column internals read here are whoosh-reloaded 2.7's.
-    return (
-        type(reader) is SegmentReader
-        and hasattr(reader, "_terms")
-        and hasattr(reader._terms, "_postfile")
-        and hasattr(reader, "_perdoc")
-        and hasattr(reader._perdoc, "_cached_reader")
+def _best(docnums, scores, limit, offset) -> tuple[np.ndarray, np.ndarray]:
+    """The `limit` best of one segment: (scores, global document numbers)."""
+    if limit is not None and len(docnums) > limit:
+        if limit <= 0:
+            return np.zeros(0), np.zeros(0, np.int64)
+        floor = np.partition(scores, len(scores) - limit)[len(scores) - limit]
+        keep = scores >= floor
+        docnums, scores = docnums[keep], scores[keep]
+    return scores, docnums + offset
+
+
+def _merge_best(found, limit) -> list[tuple[float, int]]:
+    scores = np.concatenate([scores for scores, _ in found]) if found else np.zeros(0)
+    docnums = (
+        np.concatenate([docnums for _, docnums in found])
+        if found
+        else np.zeros(0, np.int64)
     )
+    order = np.lexsort((docnums, -scores))
+    if limit is not None:
+        order = order[: max(limit, 0)]
+    return list(zip(scores[order].tolist(), docnums[order].tolist(), strict=True))
 
 
-def _order(hit: tuple[float, int]) -> tuple[float, int]:
-    return (-hit[0], hit[1])
-
-
-def _best(scores: dict[int, float], limit: int | None) -> list[tuple[int, float]]:
-    """The `limit` best (docnum, score) pairs, the lowest document numbers
-    winning ties."""
-    if limit is None or len(scores) <= limit:
-        return list(scores.items())
-    if limit <= 0:
+def _sorted(found, sort_keys, limit, cache) -> list[tuple[float, int]]:
+    """Matches ordered by column values (as whoosh's SortingCollector: the
+    key, then the document number; a descending key reverses its values)."""
+    if not found:
         return []
-    floor = heapq.nlargest(limit, scores.values())[-1]
-    best = [(docnum, score) for docnum, score in scores.items() if score >= floor]
-    if len(best) > limit:
-        best.sort(key=lambda pair: (-pair[1], pair[0]))
-        del best[limit:]
-    return best
-
-
-def _allowed_only(scores, reader, bits) -> dict[int, float]:
-    deleted = reader.deleted_docs_set
-    if bits is None and not deleted:
-        return scores
-    if bits is None:
-        return {d: s for d, s in scores.items() if d not in deleted}
-    return {
-        d: s
-        for d, s in scores.items()
-        if bits[d >> 3] >> (d & 7) & 1 and d not in deleted
-    }
-
-
-# Queries
+    docnums = np.concatenate([global_ for global_, _, _ in found])
+    keys = []
+    for name, descending in sort_keys:
+        columns = [cache.column(reader, name) for _, _, reader in found]
+        labels = sorted(set().union(*(column.labels for column in columns)))
+        rank_of = {label: position for position, label in enumerate(labels)}
+        key = np.concatenate(
+            [
+                np.fromiter(map(rank_of.__getitem__, column.labels), np.int64)[
+                    column.codes[local]
+                ]
+                if len(local)
+                else np.zeros(0, np.int64)
+                for (_, local, _), column in zip(found, columns, strict=True)
+            ]
+        )
+        keys.append(-key if descending else key)
+    order = np.lexsort((docnums, *reversed(keys)))
+    if limit is not None:
+        order = order[: max(limit, 0)]
+    return [(0.0, docnum) for docnum in docnums[order].tolist()]
 
 
 def _compile(query: wq.Query, schema, boost: float):
-    """The query as _Term/_Any/_All/_Except with boosts multiplied into the
-    terms, or None when it matches nothing."""
+    """The query as plan nodes with boosts multiplied into the leaves, or
+    None when it matches nothing."""
     kind = type(query)
     if kind is wq.Term:
         return _term(query, schema, boost)
@@ -162,6 +207,19 @@ def _compile(query: wq.Query, schema, boost: float):
         # Its matcher scores the positive side only and ignores its own boost.
         positive = _compile(query.a, schema, boost)
         return None if positive is None else _Except(positive, query.b)
+    if kind is wq.Prefix:
+        if query.fieldname not in schema or not query.text:
+            raise Unsupported("a prefix outside the schema")
+        return _Prefix(
+            query.fieldname, query.text, _boost(query, boost), single_boost=boost
+        )
+    if kind is wq.Phrase:
+        return _phrase(query, schema, boost)
+    if kind is wq.Every and not query.fieldname:
+        # A list of every document, each weighing the query's boost.
+        return _Everything(query.boost)
+    if kind is _Constant:
+        return _Filtered(query.child)
     if query is wq.NullQuery:
         return None
     raise Unsupported(kind.__name__)
@@ -178,87 +236,146 @@ def _term(query: wq.Term, schema, boost: float) -> _Term | None:
         raise Unsupported("minimum quality")
     if query.fieldname not in schema:
         return None
-    field = schema[query.fieldname]
-    if not field.scorable:
-        raise Unsupported("an unscored field")
     try:
-        text = field.to_bytes(query.text)
+        text = schema[query.fieldname].to_bytes(query.text)
     except ValueError:
         return None
     return _Term(query.fieldname, text, _boost(query, boost))
 
 
-def _evaluate(node, scorer, leaf, reader) -> dict[int, float]:
-    """Local document number -> score, in one segment."""
-    if node is None:
-        return {}
-    if type(node) is _Term:
-        return scorer.term(reader, node)
-    if type(node) is _Any:
-        return _union([_evaluate(part, scorer, leaf, reader) for part in node.parts])
-    if type(node) is _All:
-        return _intersection(
-            [_evaluate(part, scorer, leaf, reader) for part in node.parts]
-        )
-    scores = _evaluate(node.positive, scorer, leaf, reader)
-    if scores:
-        excluded = set(node.negative.docs(leaf))
-        scores = {d: s for d, s in scores.items() if d not in excluded}
-    return scores
+def _phrase(query: wq.Phrase, schema, boost: float) -> _Phrase | None:
+    if query.slop != 1 or query.fieldname not in schema:
+        raise Unsupported("a sloppy phrase or one outside the schema")
+    field = schema[query.fieldname]
+    if not field.format or not field.format.supports("positions"):
+        raise Unsupported("a phrase on a field without positions")
+    try:
+        words = tuple(field.to_bytes(word) for word in query.words)
+    except ValueError:
+        return None
+    return _Phrase(query.fieldname, words, _boost(query, boost))
 
 
-def _union(parts: list[dict[int, float]]) -> dict[int, float]:
-    parts.sort(key=len, reverse=True)
-    total = dict(parts[0]) if parts else {}
-    get = total.get
-    for part in parts[1:]:
-        for docnum, score in part.items():
-            total[docnum] = get(docnum, 0.0) + score
-    return total
+class _Segment:
+    """One segment's share of a search: plan nodes become (match flags,
+    scores) arrays over its documents."""
 
+    def __init__(self, leaf, reader, cache: SegmentCache, scorer, keep):
+        self.leaf = leaf
+        self.reader = reader
+        self.cache = cache
+        self.scorer = scorer
+        self.keep = keep  # live and allowed: phrases check only these
+        self.size = reader.doc_count_all()
 
-def _intersection(parts: list[dict[int, float]]) -> dict[int, float]:
-    parts.sort(key=len)
-    total = parts[0]
-    for part in parts[1:]:
-        total = {d: s + part[d] for d, s in total.items() if d in part}
-    return total
+    def nothing(self):
+        return np.zeros(self.size, bool), np.zeros(self.size)
 
+    def evaluate(self, node):
+        """(match flags, scores): scores are 0 where nothing matches."""
+        kind = type(node)
+        if node is None:
+            return self.nothing()
+        if kind is _Term:
+            return self._terms([(node.field, node.text)], node.boost)
+        if kind is _Any:
+            mask, scores = self.nothing()
+            for part in node.parts:
+                part_mask, part_scores = self.evaluate(part)
+                mask |= part_mask
+                scores += part_scores
+            return mask, scores
+        if kind is _All:
+            mask, scores = self.evaluate(node.parts[0])
+            for part in node.parts[1:]:
+                part_mask, part_scores = self.evaluate(part)
+                mask &= part_mask
+                scores += part_scores
+            return mask, scores * mask
+        if kind is _Except:
+            mask, scores = self.evaluate(node.positive)
+            if mask.any():
+                mask &= ~filter_mask(node.negative, self.leaf, self.reader, self.cache)
+            return mask, scores * mask
+        if kind is _Prefix:
+            expanded = self.reader.expand_prefix(node.field, node.prefix)
+            texts = [text for text in expanded if text]
+            boost = node.boost if len(texts) > 1 else node.single_boost
+            return self._terms([(node.field, text) for text in texts], boost)
+        if kind is _Phrase:
+            return self._phrase(node)
+        if kind is _Everything:
+            return np.ones(self.size, bool), np.full(self.size, node.score)
+        if kind is _Filtered:
+            mask = filter_mask(node.filters, self.leaf, self.reader, self.cache)
+            return mask.copy(), mask.astype(float)
+        raise Unsupported(kind.__name__)
 
-# Scoring
+    def _terms(self, terms, boost: float):
+        """The union of some terms' postings, each scored, scores summed."""
+        mask, scores = self.nothing()
+        for field, text in terms:
+            postings = self.cache.postings(self.reader, field, text)
+            if postings is not None:
+                mask[postings.ids] = True
+                scores[postings.ids] += (
+                    self.scorer.scores(self.reader, field, text, postings) * boost
+                )
+        return mask, scores
+
+    def _phrase(self, node: _Phrase):
+        cache, reader = self.cache, self.reader
+        postings = [cache.postings(reader, node.field, word) for word in node.words]
+        if any(p is None for p in postings):
+            return self.nothing()
+        # Candidates hold every word; then the words must follow each other.
+        candidates = self.keep.copy()
+        for p in postings:
+            present = np.zeros(self.size, bool)
+            present[p.ids] = True
+            candidates &= present
+        if not candidates.any():
+            return self.nothing()
+        starts = None
+        for distance, word in enumerate(node.words):
+            keys = cache.positions(reader, node.field, word)
+            keys = keys[candidates[keys >> POSITION_BITS]]
+            if starts is None:
+                starts = keys
+                continue
+            wanted = starts + distance
+            found = np.searchsorted(keys, wanted)
+            found[found == len(keys)] = 0
+            starts = starts[keys[found] == wanted] if len(keys) else starts[:0]
+        mask = np.zeros(self.size, bool)
+        mask[starts >> POSITION_BITS] = True
+        scores = np.zeros(self.size)
+        for word, p in zip(node.words, postings, strict=True):
+            scores[p.ids] += self.scorer.scores(reader, node.field, word, p)
+        return mask, scores * mask * node.boost
 
 
 class _Scorer:
     """whoosh's BM25F (`whoosh.scoring.bm25`) with the statistics whoosh's
-    BM25FScorer takes from the top-level searcher."""
+    BM25FScorer takes from the top-level searcher; fields without lengths
+    score a posting's weight, as whoosh's WeightScorer does."""
 
-    def __init__(self, searcher, weighting: BM25F, lengths):
+    def __init__(self, searcher, cache: SegmentCache):
         self.searcher = searcher
-        self.weighting = weighting
-        self.lengths = lengths
-        self._norms: dict[str, list[float]] = {}
+        self.weighting = searcher.weighting
+        self.cache = cache
+        self._norms: dict[str, np.ndarray] = {}
 
-    def term(self, reader, term: _Term) -> dict[int, float]:
-        try:
-            ids, weights = _postings(reader, term.field, term.text)
-        except TermNotFound:
-            return {}
-        norms = self._norms_for(term.field)
-        lengths = self.lengths(reader, _lenfield(term.field))
-        idf = self.searcher.idf(term.field, term.text)
+    def scores(self, reader, field: str, text: bytes, postings) -> np.ndarray:
+        weights = postings.weights
+        if not self.searcher.schema[field].scorable:
+            return weights
+        lengths = self.cache.lengths(reader, field)[postings.ids]
+        idf = self.searcher.idf(field, text)
         k1p = self.weighting.K1 + 1
-        boost = term.boost
-        if boost == 1:
-            return {
-                d: idf * ((w * k1p) / (w + norms[lengths[d]]))
-                for d, w in zip(ids, weights, strict=True)
-            }
-        return {
-            d: idf * ((w * k1p) / (w + norms[lengths[d]])) * boost
-            for d, w in zip(ids, weights, strict=True)
-        }
+        return idf * ((weights * k1p) / (weights + self._norms_for(field)[lengths]))
 
-    def _norms_for(self, field: str) -> list[float]:
+    def _norms_for(self, field: str) -> np.ndarray:
         """The denominator's length part for each length byte."""
         norms = self._norms.get(field)
         if norms is None:
@@ -268,51 +385,71 @@ class _Scorer:
             avgfl = self.searcher.avg_field_length(field) or 1
             # Exactly as bm25(): a zero byte stands for length 1 (the
             # default whoosh's scorer asks for), never for a match.
-            norms = [
-                K1 * ((1 - B) + B * (byte_to_length(byte) or 1) / avgfl)
-                for byte in range(256)
-            ]
+            norms = np.array(
+                [
+                    K1 * ((1 - B) + B * (byte_to_length(byte) or 1) / avgfl)
+                    for byte in range(256)
+                ]
+            )
             self._norms[field] = norms
         return norms
 
 
-def _postings(reader: SegmentReader, field: str, text: bytes):
-    """A term's document numbers and weights in one segment, deletions
-    included, decoded a block at a time."""
-    terms = reader._terms
-    terminfo = terms.term_info(field, text)
-    if terminfo.is_inlined():
-        ids, weights, _values = terminfo.inlined_postings()
-        return ids, [1.0 if w is None else w for w in weights]
-    offset, length = terminfo.extent()
-    matcher = W3LeafMatcher(
-        terms._postfile, offset, length, reader.schema[field].format
+# Filters
+
+
+def filter_mask(query: wq.Query, leaf, reader, cache: SegmentCache) -> np.ndarray:
+    """The documents of one segment `query` (a filter: unscored) matches,
+    deleted ones possibly included, as a boolean array. Do not modify it:
+    it may be shared through the cache."""
+    kind = type(query)
+    size = reader.doc_count_all()
+    if kind is wq.Term and query.fieldname in reader.schema:
+        try:
+            text = reader.schema[query.fieldname].to_bytes(query.text)
+        except ValueError:
+            return np.zeros(size, bool)
+        return cache.term_mask(reader, query.fieldname, text)
+    if kind in (wq.And, wq.Or) and query.subqueries:
+        masks = [filter_mask(sub, leaf, reader, cache) for sub in query.subqueries]
+        combine = np.logical_and if kind is wq.And else np.logical_or
+        return combine.reduce(masks)
+    if kind is _AndNot:
+        return filter_mask(query.a, leaf, reader, cache) & ~filter_mask(
+            query.b, leaf, reader, cache
+        )
+    if kind is _Not:
+        return ~filter_mask(query.query, leaf, reader, cache) & cache.live(reader)
+    if kind is wq.Every and not query.fieldname:
+        return cache.live(reader)
+    if query is wq.NullQuery:
+        return np.zeros(size, bool)
+    if kind is wq.NumericRange and _sortable(reader, query.fieldname):
+        return _in_range(query, reader, cache)
+    mask = np.zeros(size, bool)
+    mask[np.fromiter(query.docs(leaf), np.int64)] = True
+    return mask
+
+
+def _sortable(reader, field: str) -> bool:
+    return field in reader.schema and reader.schema[field].sortable_typecode is not None
+
+
+def _in_range(query: wq.NumericRange, reader, cache: SegmentCache) -> np.ndarray:
+    """A range on a sortable numeric column, read from the column (documents
+    without a value hold a default there: they are left out)."""
+    column = cache.column(reader, query.fieldname)
+    labels = np.asarray(column.labels, dtype=np.float64 if _floats(column) else None)
+    inside = np.ones(len(labels), bool)
+    if query.start is not None:
+        inside &= labels > query.start if query.startexcl else labels >= query.start
+    if query.end is not None:
+        inside &= labels < query.end if query.endexcl else labels <= query.end
+    missing = cache.term_mask(
+        reader, NULLS, reader.schema[NULLS].to_bytes(query.fieldname)
     )
-    ids: list[int] = []
-    weights: list[float] = []
-    while True:
-        matcher._read_data()
-        block_ids, block_weights = matcher._data[0], matcher._data[1]
-        ids += accumulate(block_ids)
-        if block_weights is None:
-            weights += repeat(1.0, matcher._blocklength)
-        elif isinstance(block_weights, float):
-            weights += repeat(block_weights, matcher._blocklength)
-        else:
-            weights += block_weights
-        if matcher._lastblock:
-            return ids, weights
-        matcher._goto(matcher._nextoffset)
+    return inside[column.codes] & ~missing
 
 
-def field_lengths(reader: SegmentReader, lenfield: str) -> bytes:
-    """One segment's length bytes of a field, one per document (0: none)."""
-    column = reader._perdoc._cached_reader(lenfield, LENGTHS_COLUMN)
-    doccount = reader.doc_count_all()
-    if column is None:
-        return bytes(doccount)
-    if column._fixedlen != 1:
-        raise Unsupported("an unexpected length column")
-    count = min(column._count, doccount)
-    raw = column._dbfile.get(column._basepos, count) if count else b""
-    return raw + bytes(doccount - len(raw))
+def _floats(column) -> bool:
+    return any(isinstance(label, float) for label in column.labels)

@@ -8,13 +8,19 @@ word typed with a trailing ``*`` marks every word it begins.
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from whoosh import highlight as wh
+from whoosh.support.charset import accent_map
 
-from .whoosh_mapping import text_analyzer, word_analyzer
+from .whoosh_mapping import WORD, text_analyzer, word_analyzer
 
 ELLIPSIS = "\u2026"
+# The words the index tokenizes, without a capturing group (for findall).
+_WORD = re.compile(WORD.replace("(", "(?:"))
 
 
 def highlight(
@@ -32,28 +38,16 @@ def highlight(
     if not text:
         return mark_safe("")
     stems, prefixes = query_words(query)
-    tokens = _marked(
-        text_analyzer()(text, chars=True, mode="query", removestops=False),
-        text,
-        stems,
-        prefixes,
-    )
-    fragmenter = wh.ContextFragmenter(maxchars=fragment_chars, surround=surround)
-    best = wh.top_fragments(
-        fragmenter.fragment_tokens(text, tokens),
-        fragments,
-        wh.BasicFragmentScorer(),
-        wh.SCORE,
-        minscore=1,
-    )
-    if not best:
+    matched = _matched_words(text, stems, prefixes)
+    if not matched:
         return mark_safe(escape(_beginning(text, fragment_chars)))
-    best.sort(key=lambda fragment: fragment.startchar)
-    formatter = _MarkFormatter()
-    html = formatter.format(best)
-    if best[0].startchar > 0:
+    passages = _passages(text, matched, fragment_chars, surround)
+    best = sorted(passages, key=lambda p: (-len(p.words), p.start))[:fragments]
+    best.sort(key=lambda passage: passage.start)
+    html = f" {ELLIPSIS} ".join(passage.html(text) for passage in best)
+    if best[0].start > 0:
         html = ELLIPSIS + html
-    if best[-1].endchar < len(text):
+    if best[-1].end < len(text):
         html += ELLIPSIS
     return mark_safe(html)
 
@@ -86,14 +80,73 @@ def query_words(query) -> tuple[frozenset[str], tuple[str, ...]]:
     return frozenset(stems), tuple(prefixes)
 
 
-def _marked(tokens, text, stems, prefixes):
-    fold = word_analyzer()
-    for token in tokens:
-        token.matched = not token.stopped and token.text in stems
-        if not token.matched and prefixes:
-            typed = "".join(t.text for t in fold(text[token.startchar : token.endchar]))
-            token.matched = typed.startswith(prefixes)
-        yield token
+def _matched_words(text: str, stems, prefixes) -> list[tuple[int, int]]:
+    """(start, end) of each word of `text` the query matches. Words are
+    found, folded and stemmed as the index does (`text_analyzer`): each
+    distinct word is looked at once, then the matching ones are located."""
+
+    def matches(word: str) -> bool:
+        if not word.isascii():
+            word = word.translate(accent_map)
+        return bool(prefixes and word.startswith(prefixes)) or _stem(word) in stems
+
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a few characters lengthen when lowercased
+        lowered = "".join(char.lower()[:1] for char in text)
+    hits = {word for word in set(_WORD.findall(lowered)) if matches(word)}
+    if not hits:
+        return []
+    return [found.span() for found in _WORD.finditer(lowered) if found.group() in hits]
+
+
+@lru_cache(maxsize=100_000)
+def _stem(word: str) -> str | None:
+    """The indexed form of one folded word; None for a stop word."""
+    for token in text_analyzer()(word, mode="query", removestops=False):
+        return None if token.stopped else token.text
+    return None
+
+
+@dataclass
+class _Passage:
+    start: int
+    end: int
+    words: list[tuple[int, int]]
+
+    def html(self, text: str) -> str:
+        parts, at = [], self.start
+        for start, end in self.words:
+            parts += [escape(text[at:start]), f"<mark>{escape(text[start:end])}</mark>"]
+            at = end
+        parts.append(escape(text[at : self.end]))
+        return "".join(parts)
+
+
+def _passages(text: str, matched, length: int, surround: int) -> list[_Passage]:
+    """Matched words gathered into passages of at most about `length`
+    characters, with up to `surround` characters of context around them,
+    cut between words."""
+    passages: list[_Passage] = []
+    for start, end in matched:
+        current = passages[-1] if passages else None
+        if current is not None and end - current.start <= length:
+            current.words.append((start, end))
+            continue
+        begin = max(0, start - surround)
+        if current is not None:
+            begin = max(begin, current.words[-1][1])
+        if begin > 0:
+            space = text.find(" ", begin, start)
+            begin = start if space < 0 else space + 1
+        passages.append(_Passage(begin, end, [(start, end)]))
+    for passage, following in zip(passages, passages[1:] + [None], strict=True):
+        last = passage.words[-1][1]
+        stop = min(len(text) if following is None else following.start, last + surround)
+        if stop < len(text):
+            space = text.rfind(" ", last, stop)
+            stop = last if space < 0 else space
+        passage.end = stop
+    return passages
 
 
 def _beginning(text: str, length: int) -> str:
@@ -101,13 +154,3 @@ def _beginning(text: str, length: int) -> str:
         return text
     cut = text[:length].rsplit(None, 1)[0]
     return cut + ELLIPSIS
-
-
-class _MarkFormatter(wh.Formatter):
-    between = f" {ELLIPSIS} "
-
-    def _text(self, text):
-        return escape(text)
-
-    def format_token(self, text, token, replace=False):
-        return f"<mark>{escape(wh.get_text(text, token, replace))}</mark>"

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
+import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import _lenfield
 from whoosh.filedb.filestore import FileStorage
@@ -48,18 +49,14 @@ from whoosh.util.filelock import try_for
 from whoosh.writing import CLEAR, SegmentWriter
 
 from .whoosh_mapping import ID
-from .whoosh_ranking import field_lengths
+from .whoosh_ranking import filter_mask
+from .whoosh_segments import DEFAULT_BUDGET_BYTES, SegmentCache
 
 logger = logging.getLogger("search.backends.whoosh")
 
 LOCK_NAME = f"{whoosh_index._DEF_INDEX_NAME}_WRITELOCK"
-# Per segment and filter; a 200,000-document segment's bitmap is 25 kB.
-ALLOWED_CACHE_SIZE = 256
 # Recent rankings (top hits and match count) per thread and generation.
 RANKINGS_CACHE_SIZE = 32
-# Per segment and column: filter values (facets), documents without one, and
-# text field lengths (scoring).
-COLUMNS_CACHE_SIZE = 128
 HOLDER_FILE = "writer.json"
 
 # What reading a damaged index raises, beyond whoosh's own IndexError.
@@ -192,41 +189,42 @@ class _LRU:
 
 
 class AllowedDocuments(DocIdSet):
-    """Document numbers a filter allows: one bitmap per segment."""
+    """Document numbers a filter allows: one boolean array per segment."""
 
-    def __init__(self, parts: list[tuple[int, bytearray]]):
-        self._offsets = [offset for offset, _bits in parts]
-        self._bits = [bits for _offset, bits in parts]
+    def __init__(self, parts: list[tuple[int, np.ndarray]]):
+        self._offsets = [offset for offset, _mask in parts]
+        self._masks = [mask for _offset, mask in parts]
 
     def __contains__(self, docnum: int) -> bool:
         part = bisect_right(self._offsets, docnum) - 1
         if part < 0:
             return False
         local = docnum - self._offsets[part]
-        bits = self._bits[part]
-        byte = local >> 3
-        return byte < len(bits) and bool(bits[byte] & (1 << (local & 7)))
+        mask = self._masks[part]
+        return local < len(mask) and bool(mask[local])
 
     def __bool__(self) -> bool:
         # Even when empty this is a filter, not "no filter" (whoosh's
         # collectors test the filter's truth).
         return True
 
-    def segment_bits(self, leaf: int) -> bytearray:
-        """The bitmap of the `leaf`-th segment (local document numbers)."""
-        return self._bits[leaf]
-
-
-def bit_is_set(bits: bytearray, docnum: int) -> bool:
-    byte = docnum >> 3
-    return byte < len(bits) and bool(bits[byte] & (1 << (docnum & 7)))
+    def segment_mask(self, leaf: int) -> np.ndarray:
+        """The allowed local documents of the `leaf`-th segment."""
+        return self._masks[leaf]
 
 
 class IndexStore:
     """One index directory and this process's searchers for it."""
 
     def __init__(
-        self, path: Path, name: str, schema, layout_field: str, *, stale_after
+        self,
+        path: Path,
+        name: str,
+        schema,
+        layout_field: str,
+        *,
+        stale_after,
+        cache_bytes: int = DEFAULT_BUDGET_BYTES,
     ):
         self.path = path
         self.name = name
@@ -238,10 +236,7 @@ class IndexStore:
         self._searchers: weakref.WeakSet[Searcher] = weakref.WeakSet()
         self._searchers_lock = threading.Lock()
         self._logged: set[str] = set()
-        self._allowed: OrderedDict[tuple, bytearray] = OrderedDict()
-        self._allowed_lock = threading.Lock()
-        self._columns = _LRU(COLUMNS_CACHE_SIZE)
-        self._columns_lock = threading.Lock()
+        self.segments = SegmentCache(cache_bytes)
 
     # Reading
 
@@ -303,8 +298,8 @@ class IndexStore:
             raise self.damaged(exc) from exc
 
     def allowed(self, searcher: Searcher, filters) -> AllowedDocuments:
-        """The documents `filters` (a whoosh query) lets through, as a set of
-        document numbers for whoosh's collectors.
+        """The documents `filters` (a whoosh query) lets through, for
+        rankings and whoosh's collectors.
 
         Segments never change once written (deletions aside, and a deleted
         document never matches a search anyway), so each segment's answer is
@@ -314,60 +309,15 @@ class IndexStore:
         parts = []
         for leaf, offset in searcher.leaf_searchers():
             reader = leaf.reader()
-            segment = reader.segment() if hasattr(reader, "segment") else None
-            key = (segment.segment_id(), filters) if segment is not None else None
-            with self._allowed_lock:
-                bits = self._allowed.get(key) if key else None
-                if bits is not None:
-                    self._allowed.move_to_end(key)
-            if bits is None:
-                bits = bytearray((reader.doc_count_all() >> 3) + 1)
-                for docnum in filters.docs(leaf):
-                    bits[docnum >> 3] |= 1 << (docnum & 7)
-                if key:
-                    with self._allowed_lock:
-                        self._allowed[key] = bits
-                        while len(self._allowed) > ALLOWED_CACHE_SIZE:
-                            self._allowed.popitem(last=False)
-            parts.append((offset, bits))
+            mask = self.segments.remember(
+                reader,
+                ("allowed", filters),
+                lambda leaf=leaf, reader=reader: filter_mask(
+                    filters, leaf, reader, self.segments
+                ),
+            )
+            parts.append((offset, mask))
         return AllowedDocuments(parts)
-
-    def column_values(self, reader, name: str) -> list:
-        """Every document's value in the sortable column `name` of one
-        segment, read once per segment (facets count over many documents)."""
-        return self._per_segment(
-            reader, ("values", name), lambda: list(reader.column_reader(name))
-        )
-
-    def field_lengths(self, reader, lenfield: str) -> bytes:
-        """One segment's encoded field lengths (relevance scoring)."""
-        return self._per_segment(
-            reader, ("lengths", lenfield), lambda: field_lengths(reader, lenfield)
-        )
-
-    def term_documents(self, reader, field: str, text) -> frozenset[int]:
-        """The (local) documents of one segment holding a term."""
-
-        def read() -> frozenset[int]:
-            if (field, text) not in reader:
-                return frozenset()
-            return frozenset(reader.postings(field, text).all_ids())
-
-        return self._per_segment(reader, ("term", field, text), read)
-
-    def _per_segment(self, reader, key: tuple, read):
-        segment = reader.segment() if hasattr(reader, "segment") else None
-        if segment is None:
-            return read()
-        # Deletions change without a new segment id: they are part of the key.
-        key = (segment.segment_id(), segment.deleted_count(), *key)
-        with self._columns_lock:
-            value = self._columns.get(key)
-        if value is None:
-            value = read()
-            with self._columns_lock:
-                self._columns.put(key, value)
-        return value
 
     def forget_searcher(self) -> None:
         searcher = getattr(self._local, "searcher", None)
