@@ -40,11 +40,13 @@ from modelsearch.utils import parse_query_string
 from wagtail.models import Page
 from whoosh import fields as whoosh_fields
 from whoosh import sorting
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.filestore import RamStorage
 from whoosh.index import create_in
 
 from council.visibility import Role
 from search.backends.whoosh import IndexUnavailable, WhooshSearchBackend, _collector
+from search.backends.whoosh_codec import QuorumCodec
 from search.backends.whoosh_mapping import FilterColumn, TextColumn, text_analyzer
 from search.backends.whoosh_queries import (
     QueryTranslator,
@@ -685,14 +687,16 @@ def test_the_top_results_are_exactly_the_best_matches():
             assert top.count() == len(ranked)
 
 
-def test_rankings_read_from_postings_match_whoosh_scoring_every_match():
-    """GIVEN three segments with deletions, boosted columns and a filter
+@pytest.mark.parametrize("codec", [W3Codec, QuorumCodec])
+def test_rankings_read_from_postings_match_whoosh_scoring_every_match(codec):
+    """GIVEN three segments with deletions, boosted columns and a filter,
+    written by whoosh's codec or Quorum's
     WHEN random queries (words with and, or, not and boosts; phrases;
     prefixes; everything) are ranked from the posting lists in bulk
     THEN the count and matches are whoosh's, and the top 10 are whoosh's
     best, ties of equal score apart."""
     rng = random.Random(11)
-    index, _content = _segmented_corpus(rng)
+    index, _content = _segmented_corpus(rng, codec())
     translator = QueryTranslator(CORPUS_COLUMNS)
 
     with index.searcher() as searcher:
@@ -785,7 +789,7 @@ CORPUS_WORDS = [f"w{n}" for n in range(40)]
 CORPUS_COLUMNS = [TextColumn("t__title", 3.0), TextColumn("t__body", 1.0)]
 
 
-def _segmented_corpus(rng):
+def _segmented_corpus(rng, codec=None):
     """Three segments of random documents, 60 of them deleted: the index and
     each remaining document's words by number."""
     index = RamStorage().create_index(
@@ -799,7 +803,7 @@ def _segmented_corpus(rng):
     )
     content = {}
     for first in (0, 200, 400):
-        writer = index.writer()
+        writer = index.writer(codec=codec)
         for number in range(first, first + 200):
             title = rng.choices(CORPUS_WORDS, k=3)
             body = rng.choices(CORPUS_WORDS, k=rng.randint(5, 60))

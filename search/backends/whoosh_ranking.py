@@ -30,6 +30,8 @@ from .whoosh_mapping import NULLS
 from .whoosh_queries import _AndNot, _Constant, _Not
 from .whoosh_segments import POSITION_BITS, SegmentCache, readable
 
+POSITION_MASK = (1 << POSITION_BITS) - 1
+
 
 class Unsupported(Exception):
     """The query needs whoosh's matchers."""
@@ -164,19 +166,22 @@ def _sorted(found, sort_keys, limit, cache) -> list[tuple[float, int]]:
     if not found:
         return []
     docnums = np.concatenate([global_ for global_, _, _ in found])
+    if not len(docnums):
+        return []
     keys = []
     for name, descending in sort_keys:
         columns = [cache.column(reader, name) for _, _, reader in found]
-        labels = sorted(set().union(*(column.labels for column in columns)))
-        rank_of = {label: position for position, label in enumerate(labels)}
+        # Each segment codes its own values: rank them among all segments'.
+        labels = [np.asarray(column.labels) for column in columns]
+        every = np.unique(np.concatenate([part for part in labels if len(part)]))
         key = np.concatenate(
             [
-                np.fromiter(map(rank_of.__getitem__, column.labels), np.int64)[
-                    column.codes[local]
-                ]
+                np.searchsorted(every, segment_labels)[column.codes[local]]
                 if len(local)
                 else np.zeros(0, np.int64)
-                for (_, local, _), column in zip(found, columns, strict=True)
+                for (_, local, _), column, segment_labels in zip(
+                    found, columns, labels, strict=True
+                )
             ]
         )
         keys.append(-key if descending else key)
@@ -336,17 +341,22 @@ class _Segment:
             candidates &= present
         if not candidates.any():
             return self.nothing()
+        # Phrase starts: each word's occurrences moved back by its place in
+        # the phrase, intersected; rarer words first, so that each next word
+        # is decoded only in the documents still in the running.
         starts = None
-        for distance, word in enumerate(node.words):
-            keys = cache.positions(reader, node.field, word)
-            keys = keys[candidates[keys >> POSITION_BITS]]
+        by_rarity = sorted(range(len(postings)), key=lambda i: len(postings[i].ids))
+        for place in by_rarity:
+            keys = cache.positions(reader, node.field, node.words[place], candidates)
+            keys = keys[(keys & POSITION_MASK) >= place] - place
             if starts is None:
                 starts = keys
-                continue
-            wanted = starts + distance
-            found = np.searchsorted(keys, wanted)
-            found[found == len(keys)] = 0
-            starts = starts[keys[found] == wanted] if len(keys) else starts[:0]
+            else:
+                starts = np.intersect1d(starts, keys, assume_unique=True)
+            candidates = np.zeros(self.size, bool)
+            candidates[starts >> POSITION_BITS] = True
+            if not len(starts):
+                break
         mask = np.zeros(self.size, bool)
         mask[starts >> POSITION_BITS] = True
         scores = np.zeros(self.size)

@@ -25,6 +25,8 @@ from whoosh import formats
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.reading import SegmentReader, TermNotFound
 
+from .whoosh_codec import PackedValues, read_blocks, uses_quorum_codec
+
 # Memory for cached arrays of one index in one process.
 DEFAULT_BUDGET_BYTES = 256 * 1024 * 1024
 
@@ -38,11 +40,16 @@ class Postings:
 
     ids: np.ndarray  # int64, ascending local document numbers
     weights: np.ndarray  # float64, the term's frequency (times field boost)
-    values: list | None  # encoded positions, one per posting (phrases)
+    values: list | PackedValues | None  # encoded positions, one per posting
 
     @property
     def nbytes(self) -> int:
-        return self.ids.nbytes + self.weights.nbytes + 64 * len(self.values or ())
+        values = self.values
+        if isinstance(values, PackedValues):
+            extra = len(values.blob) + values.ends.nbytes
+        else:
+            extra = 64 * len(values or ())
+        return self.ids.nbytes + self.weights.nbytes + extra
 
 
 @dataclass(frozen=True)
@@ -85,17 +92,35 @@ class SegmentCache:
         key = ("postings", field, text)
         return self._cached(reader, key, lambda: _read_postings(reader, field, text))
 
-    def positions(self, reader, field: str, text: bytes) -> np.ndarray:
-        """Every occurrence of a term as ``document << 32 | position``,
-        ascending: phrases are matched by comparing these arrays."""
-
-        def read():
+    def positions(
+        self, reader, field: str, text: bytes, documents: np.ndarray
+    ) -> np.ndarray:
+        """The term's occurrences in `documents` (a boolean array) as
+        ``document << 32 | position``, ascending: phrases are matched by
+        comparing these arrays. Decoding positions is the slow part of a
+        phrase, so only the documents asked for are decoded, unless they
+        are most of the term's: then all are, and kept."""
+        key = ("positions", field, text)
+        every = self._peek(reader, key)
+        if every is None:
             postings = self.postings(reader, field, text)
             if postings is None:
                 return np.zeros(0, np.int64)
-            return _decode_positions(postings, reader.schema[field].format)
-
-        return self._cached(reader, ("positions", field, text), read)
+            wanted = documents[postings.ids]
+            format_ = reader.schema[field].format
+            if wanted.sum() * 2 < len(wanted):
+                values = postings.values
+                return _decode_positions(
+                    postings.ids[wanted],
+                    [values[i] for i in np.flatnonzero(wanted).tolist()],
+                    format_,
+                )
+            every = self._cached(
+                reader,
+                key,
+                lambda: _decode_positions(postings.ids, postings.values, format_),
+            )
+        return every[documents[every >> POSITION_BITS]]
 
     def term_mask(self, reader, field: str, text: bytes) -> np.ndarray:
         """The documents holding a term, as a boolean array."""
@@ -144,6 +169,14 @@ class SegmentCache:
         return self._cached(reader, key, read)
 
     # The cache
+
+    def _peek(self, reader, key: tuple):
+        segment = reader.segment() if hasattr(reader, "segment") else None
+        if segment is None:
+            return None
+        key = (segment.segment_id(), segment.deleted_count(), *key)
+        with self._lock:
+            return self._items.get(key)
 
     def _cached(self, reader, key: tuple, read):
         segment = reader.segment() if hasattr(reader, "segment") else None
@@ -196,6 +229,16 @@ def _read_postings(reader, field: str, text: bytes) -> Postings | None:
         )
     offset, length = terminfo.extent()
     format_ = reader.schema[field].format
+    if uses_quorum_codec(reader):
+        blocks = list(read_blocks(terms._postfile, offset, length, format_))
+        values = None
+        if keep_values and blocks[0].values is not None:
+            values = PackedValues.joined([block.values for block in blocks])
+        return Postings(
+            np.concatenate([block.ids for block in blocks]),
+            np.concatenate([block.weights for block in blocks]),
+            values,
+        )
     matcher = W3LeafMatcher(terms._postfile, offset, length, format_)
     ids, weights, values = [], [], []
     while True:
@@ -219,8 +262,7 @@ def _read_postings(reader, field: str, text: bytes) -> Postings | None:
     )
 
 
-def _decode_positions(postings: Postings, format_) -> np.ndarray:
-    values = postings.values or []
+def _decode_positions(ids: np.ndarray, values: list, format_) -> np.ndarray:
     if type(format_) is formats.Positions:
         # Each value: a 4-byte count, then a pickled list of position deltas
         # (whoosh drops the pickle's final "." when it can).
@@ -241,7 +283,7 @@ def _decode_positions(postings: Postings, format_) -> np.ndarray:
     before = np.zeros(len(counts), np.int64)
     before[1:] = np.where(ends > 0, running[np.maximum(ends - 1, 0)], 0)
     positions = running - np.repeat(before, counts)
-    documents = np.repeat(postings.ids, counts)
+    documents = np.repeat(ids, counts)
     return (documents << POSITION_BITS) | positions
 
 

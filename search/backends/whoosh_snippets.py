@@ -16,11 +16,9 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from whoosh.support.charset import accent_map
 
-from .whoosh_mapping import WORD, text_analyzer, word_analyzer
+from .whoosh_mapping import text_analyzer, word_analyzer
 
 ELLIPSIS = "\u2026"
-# The words the index tokenizes, without a capturing group (for findall).
-_WORD = re.compile(WORD.replace("(", "(?:"))
 
 
 def highlight(
@@ -82,21 +80,39 @@ def query_words(query) -> tuple[frozenset[str], tuple[str, ...]]:
 
 def _matched_words(text: str, stems, prefixes) -> list[tuple[int, int]]:
     """(start, end) of each word of `text` the query matches. Words are
-    found, folded and stemmed as the index does (`text_analyzer`): each
-    distinct word is looked at once, then the matching ones are located."""
-
-    def matches(word: str) -> bool:
-        if not word.isascii():
-            word = word.translate(accent_map)
-        return bool(prefixes and word.startswith(prefixes)) or _stem(word) in stems
-
+    folded and stemmed as the index does (`text_analyzer`); a stem begins
+    like its word (Porter only rewrites endings), so only words beginning
+    like a query word, or with letters to fold, are looked at."""
+    if not stems and not prefixes:
+        return []
     lowered = text.lower()
     if len(lowered) != len(text):  # a few characters lengthen when lowercased
         lowered = "".join(char.lower()[:1] for char in text)
-    hits = {word for word in set(_WORD.findall(lowered)) if matches(word)}
+    candidates = _candidates(frozenset(word[:3] for word in (*stems, *prefixes)))
+    hits = {
+        word
+        for word in set(candidates.findall(lowered))
+        if _matches(word, stems, prefixes)
+    }
     if not hits:
         return []
-    return [found.span() for found in _WORD.finditer(lowered) if found.group() in hits]
+    return [
+        found.span() for found in candidates.finditer(lowered) if found.group() in hits
+    ]
+
+
+@lru_cache(maxsize=1000)
+def _candidates(beginnings: frozenset[str]) -> re.Pattern:
+    """Words that begin with one of `beginnings`, or hold a letter beyond
+    ASCII (folded before comparing)."""
+    alternatives = "|".join(re.escape(b) for b in sorted(beginnings, key=len))
+    return re.compile(rf"\b(?:(?:{alternatives})\w*|\w*[^\x00-\x7f]\w*)(?:\.\w+)*")
+
+
+def _matches(word: str, stems, prefixes) -> bool:
+    if not word.isascii():
+        word = word.translate(accent_map)
+    return bool(prefixes and word.startswith(prefixes)) or _stem(word) in stems
 
 
 @lru_cache(maxsize=100_000)

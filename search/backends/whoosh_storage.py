@@ -48,6 +48,7 @@ from whoosh.searching import Searcher
 from whoosh.util.filelock import try_for
 from whoosh.writing import CLEAR, SegmentWriter
 
+from .whoosh_codec import QuorumCodec
 from .whoosh_mapping import ID
 from .whoosh_ranking import filter_mask
 from .whoosh_segments import DEFAULT_BUDGET_BYTES, SegmentCache
@@ -381,7 +382,9 @@ class IndexStore:
             raise IndexUnavailable(self.name, "it has not been built yet")
         with self._locked(self.path, timeout=timeout, purpose=purpose):
             try:
-                writer = _SegmentWriter(self._open_index(), _lk=False, limitmb=limitmb)
+                writer = _SegmentWriter(
+                    self._open_index(), _lk=False, limitmb=limitmb, codec=QuorumCodec()
+                )
             except IndexUnavailable:
                 raise
             except READ_ERRORS as exc:
@@ -537,7 +540,9 @@ class Rebuild:
             else:
                 _empty_directory(self.directory)
                 ix = storage.create_index(store.schema)
-            self.writer = _SegmentWriter(ix, _lk=False, limitmb=self.limitmb)
+            self.writer = _SegmentWriter(
+                ix, _lk=False, limitmb=self.limitmb, codec=QuorumCodec()
+            )
         except BaseException:
             self._release()
             raise
