@@ -5,8 +5,14 @@ import uuid
 
 import pytest
 
-# Shared meetings fixtures (a held meeting) for every test module.
-pytest_plugins = ["tests.meetings_support"]
+# Shared fixtures for every test module: a held meeting (meetings_support);
+# a published meeting with its members for the reader (members_support);
+# a search index under tmp_path (search_support).
+pytest_plugins = [
+    "tests.meetings_support",
+    "tests.members_support",
+    "tests.search_support",
+]
 
 
 @pytest.fixture(autouse=True)

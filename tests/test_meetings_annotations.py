@@ -15,7 +15,7 @@ from django.utils import timezone
 from council import services as council_services
 from council.scheduling import PERIODIC_TASKS
 from council.visibility import Role
-from meetings.models import Annotation, PackEdition, PackStatus
+from meetings.models import Annotation, PackEdition
 from meetings.models.annotations import Selection
 from meetings.selectors import meeting_date
 from meetings.services import agenda
@@ -23,88 +23,21 @@ from meetings.services import annotations as service
 from meetings.tasks import purge_annotations_task
 from records.models import AuditAction, AuditEvent
 from records.services.holds import place_hold
-from tests.factories import BodyFactory, PersonFactory, UserFactory, pdf_bytes
+from tests.factories import UserFactory, pdf_bytes
 from tests.meetings_support import add_item_with_pdf, council_meeting
+from tests.members_support import PARKS, client_for, pack_of
 
 pytestmark = pytest.mark.django_db
 
 LD = "application/ld+json"
-PARKS = (
-    "Parks master plan. Summary of the consultation.",
-    "The budget for the new playground is 40,000 dollars. "
-    "The budget for the splash pad is 90,000 dollars.",
-    "Recommendation: that council adopt the plan.",
-)
 SPLASH = "The budget for the splash pad"
 
 
 # --- Builders ----------------------------------------------------------------
 
 
-def member_of(body, name: str, seat_index: int):
-    user = UserFactory(username=name, roles=[Role.MEMBER])
-    person = PersonFactory(given_name=name.title(), family_name="Councillor", user=user)
-    council_services.start_membership(
-        person=person,
-        body=body,
-        seat=body.seats.all()[seat_index],
-        start_date=timezone.localdate() - datetime.timedelta(days=400),
-    )
-    return user
-
-
-@pytest.fixture
-def clerk():
-    return UserFactory(username="clerk", roles=[Role.CLERK])
-
-
-@pytest.fixture
-def meeting(clerk, publish):
-    """A meeting whose agenda (version 1) is published with both packs."""
-    meeting = council_meeting(days_ahead=10)
-    add_item_with_pdf(meeting, "Consent agenda", "Permit activity", "Permits", "Table")
-    add_item_with_pdf(meeting, "New business", "Parks master plan", *PARKS)
-    add_item_with_pdf(meeting, "New business", "Transit study", "Bus routes", "Fares")
-    add_item_with_pdf(meeting, "Closed session", "Land sale", "Appraisal")
-    publish(meeting=meeting, user=clerk)
-    return meeting
-
-
-@pytest.fixture
-def body(meeting):
-    return meeting.primary_body
-
-
-@pytest.fixture
-def alice(body):
-    return member_of(body, "alice", 0)
-
-
-@pytest.fixture
-def bob(body):
-    return member_of(body, "bob", 1)
-
-
-@pytest.fixture
-def outsider():
-    """A member of another body."""
-    return member_of(BodyFactory(seats=2), "olga", 0)
-
-
-def members_pack(meeting, number: int | None = None):
-    versions = meeting.versions.order_by("-number")
-    version = versions.get(number=number) if number else versions.first()
-    pack = version.packs.get(edition=PackEdition.MEMBERS)
-    assert pack.status == PackStatus.READY, pack.error
-    return pack
-
-
-def public_pack(meeting):
-    return meeting.versions.get(number=1).packs.get(edition=PackEdition.PUBLIC)
-
-
 def attachment_record(meeting, title: str, number: int | None = None):
-    version = members_pack(meeting, number).version
+    version = pack_of(meeting, number=number).version
     return version.items.get(title=title).attachments.get().record
 
 
@@ -112,12 +45,6 @@ def pack_page_text(pack, page: int) -> str:
     with pack.record.file.open("rb") as handle:
         reader = pypdf.PdfReader(io.BytesIO(handle.read()))
         return reader.pages[page - 1].extract_text()
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def file_url(record) -> str:
@@ -168,7 +95,7 @@ def patch(client, annotation_id, payload):
 
 
 def create(user, meeting, **changes):
-    pack = members_pack(meeting)
+    pack = pack_of(meeting)
     record = attachment_record(meeting, "Parks master plan")
     response = post(client_for(user), pack, highlight(record, **changes))
     assert response.status_code == 201, response.content
@@ -186,7 +113,7 @@ def test_a_member_highlights_a_passage_and_gets_a_w3c_annotation_back(meeting, a
     """GIVEN a member of the body and the members' pack
     WHEN she highlights a passage on page 2 of the parks report with a note
     THEN she gets a W3C Web Annotation, anchored to the report and the pack."""
-    pack = members_pack(meeting)
+    pack = pack_of(meeting)
     record = attachment_record(meeting, "Parks master plan")
 
     response = post(client_for(alice), pack, highlight(record))
@@ -224,7 +151,7 @@ def test_a_member_highlights_a_passage_and_gets_a_w3c_annotation_back(meeting, a
 
 
 def test_a_pack_page_is_resolved_to_the_attachment_on_it(meeting, alice):
-    pack = members_pack(meeting)
+    pack = pack_of(meeting)
     record = attachment_record(meeting, "Parks master plan")
     pack_page = post(client_for(alice), pack, highlight(record)).json()["quorum"][
         "packPage"
@@ -246,7 +173,7 @@ def test_a_pack_page_is_resolved_to_the_attachment_on_it(meeting, alice):
 
 
 def test_a_note_on_the_cover_targets_the_pack_itself(meeting, alice):
-    pack = members_pack(meeting)
+    pack = pack_of(meeting)
     payload = highlight(pack.record, page=1)
     payload["target"]["selector"]["refinedBy"] = [
         {"type": "FragmentSelector", "value": "xywh=percent:10,20,0,0"}
@@ -266,7 +193,7 @@ def test_a_note_on_the_cover_targets_the_pack_itself(meeting, alice):
 
 
 def test_ink_round_trips_and_is_also_given_as_svg(meeting, alice):
-    pack = members_pack(meeting)
+    pack = pack_of(meeting)
     record = attachment_record(meeting, "Parks master plan")
     payload = highlight(record, page=3, motivation="drawing", body=None)
     strokes = [[[0.1, 0.2], [0.15, 0.25], [0.2, 0.2]], [[0.5, 0.5], [0.6, 0.6]]]
@@ -303,7 +230,7 @@ def test_the_pack_layout_places_converted_text_files_by_their_rendition(clerk, p
     )
     add_item_with_pdf(meeting, "New business", "Zoning", "Zoning page 1", "Zoning 2")
     publish(meeting=meeting, user=clerk)
-    pack = members_pack(meeting)
+    pack = pack_of(meeting)
 
     placed = service.pack_layout(pack).attachments
 
@@ -341,7 +268,7 @@ def test_a_private_annotation_answers_404_to_everyone_else_like_a_missing_one(
             ]
             assert [a.status_code for a in answers] == [404, 404, 404]
             assert answers[0].json() == {"error": "Nothing was found at this address."}
-        listed = client.get(f"/api/annotations/packs/{members_pack(meeting).pk}/")
+        listed = client.get(f"/api/annotations/packs/{pack_of(meeting).pk}/")
         assert listed.json()["total"] == 0
 
     assert Annotation.objects.get(pk=number).note == "Ask about maintenance."
@@ -354,7 +281,7 @@ def test_shared_annotations_are_read_by_the_body_and_clerks_and_changed_by_the_a
     alices = client_for(alice)
     response = patch(alices, number, {"quorum": {"shared": True}})
     assert response.status_code == 200 and response.json()["quorum"]["shared"]
-    pack_url = f"/api/annotations/packs/{members_pack(meeting).pk}/"
+    pack_url = f"/api/annotations/packs/{pack_of(meeting).pk}/"
 
     for reader in (bob, clerk):
         client = client_for(reader)
@@ -379,13 +306,13 @@ def test_members_of_another_body_and_staff_are_refused(meeting, alice, outsider)
 
     for user in (outsider, staff):
         client = client_for(user)
-        members = members_pack(meeting)
+        members = pack_of(meeting)
         # The confidential members' pack is not theirs to open at all.
         assert client.get(f"/api/annotations/packs/{members.pk}/").status_code == 404
         assert post(client, members, highlight(record)).status_code == 404
         assert client.get(f"/api/annotations/{number}/").status_code == 404
         # The public pack they may read, but not annotate.
-        public = public_pack(meeting)
+        public = pack_of(meeting, PackEdition.PUBLIC)
         assert client.get(f"/api/annotations/packs/{public.pk}/").status_code == 403
         assert post(client, public, highlight(record)).status_code == 403
 
@@ -394,7 +321,7 @@ def test_without_a_session_every_url_answers_401_before_looking_anything_up(
     meeting, alice
 ):
     number = annotation_id(create(alice, meeting))
-    pack = members_pack(meeting)
+    pack = pack_of(meeting)
     client = Client()
 
     answers = [
@@ -414,7 +341,7 @@ def test_without_a_session_every_url_answers_401_before_looking_anything_up(
 def test_writes_need_the_csrf_token_the_reader_gets_with_the_list(meeting, alice):
     client = Client(enforce_csrf_checks=True)
     client.force_login(alice)
-    pack = members_pack(meeting)
+    pack = pack_of(meeting)
     payload = highlight(attachment_record(meeting, "Parks master plan"))
 
     assert post(client, pack, payload).status_code == 403
@@ -491,7 +418,7 @@ def _set(path: list, value):
 def test_invalid_annotations_are_refused_with_a_clear_message(
     meeting, alice, change, message
 ):
-    pack = members_pack(meeting)
+    pack = pack_of(meeting)
     payload = change(highlight(attachment_record(meeting, "Parks master plan")))
 
     response = post(client_for(alice), pack, payload)
@@ -508,7 +435,7 @@ def test_ink_must_stay_on_the_page(meeting, alice):
         {"type": "InkSelector", "strokes": [[[0.1, 1.5]]]}
     ]
 
-    response = post(client_for(alice), members_pack(meeting), payload)
+    response = post(client_for(alice), pack_of(meeting), payload)
 
     assert response.status_code == 400
     assert "fractions of the page" in response.json()["error"]
@@ -516,7 +443,7 @@ def test_ink_must_stay_on_the_page(meeting, alice):
 
 def test_only_json_is_accepted(meeting, alice):
     client = client_for(alice)
-    pack = members_pack(meeting)
+    pack = pack_of(meeting)
     url = f"/api/annotations/packs/{pack.pk}/"
 
     assert post(client, pack, highlight(pack.record), "text/plain").status_code == 415
@@ -583,7 +510,7 @@ def test_an_addendum_inserting_an_item_moves_annotations_to_their_new_pages(
     ink["target"]["selector"]["refinedBy"] = [
         {"type": "InkSelector", "strokes": [[[0.1, 0.1], [0.2, 0.2]]]}
     ]
-    v1 = members_pack(meeting)
+    v1 = pack_of(meeting)
     drawn = annotation_id(post(client_for(alice), v1, ink).json())
     cover = service.create_annotation(
         author=alice, pack=v1, motivation="bookmarking", page=1
@@ -598,7 +525,7 @@ def test_an_addendum_inserting_an_item_moves_annotations_to_their_new_pages(
     )
     publish(meeting=meeting, user=clerk, change_note="Road closures added")
 
-    v2 = members_pack(meeting)
+    v2 = pack_of(meeting)
     moved = Annotation.objects.get(pk=highlighted)
     assert (moved.pack, moved.orphaned, moved.attachment_page) == (v2, False, 2)
     assert moved.pack_page > old_page
@@ -626,7 +553,7 @@ def test_an_addendum_inserting_an_item_moves_annotations_to_their_new_pages(
 def test_annotations_on_a_removed_attachment_are_kept_and_listed_as_not_placed(
     meeting, alice, clerk, publish
 ):
-    v1 = members_pack(meeting)
+    v1 = pack_of(meeting)
     transit = attachment_record(meeting, "Transit study")
     payload = highlight(transit, page=1)
     payload["target"]["selector"]["refinedBy"] = [
@@ -639,7 +566,7 @@ def test_annotations_on_a_removed_attachment_are_kept_and_listed_as_not_placed(
     agenda.remove_attachment(attachment=item.attachments.get())
     publish(meeting=meeting, user=clerk, change_note="Transit report withdrawn")
 
-    v2 = members_pack(meeting)
+    v2 = pack_of(meeting)
     orphan = Annotation.objects.get(pk=lost)
     assert orphan.pack == v1 and orphan.orphaned
     assert "“Report on Transit study” is no longer in the pack" in orphan.orphan_reason
@@ -662,7 +589,7 @@ def test_a_replaced_report_is_searched_for_the_quote_and_ink_is_not_guessed(
     highlighted = annotation_id(create(alice, meeting))
     drawn = service.create_annotation(
         author=alice,
-        pack=members_pack(meeting),
+        pack=pack_of(meeting),
         motivation="drawing",
         page=1,
         record=attachment_record(meeting, "Parks master plan"),
@@ -681,7 +608,7 @@ def test_a_replaced_report_is_searched_for_the_quote_and_ink_is_not_guessed(
     publish(meeting=meeting, user=clerk, change_note="Revised parks report")
 
     moved = Annotation.objects.get(pk=highlighted)
-    assert moved.pack == members_pack(meeting) and not moved.orphaned
+    assert moved.pack == pack_of(meeting) and not moved.orphaned
     assert moved.attachment_page == 3
     assert "splash pad" in pack_page_text(moved.pack, moved.pack_page)
     drawn.refresh_from_db()

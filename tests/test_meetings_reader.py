@@ -15,74 +15,17 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.utils import timezone
 
-from council import services as council_services
 from council.visibility import Role
 from meetings import reading
-from meetings.models import PackEdition, PackOpen, PackStatus
+from meetings.models import PackEdition, PackOpen
 from meetings.models.annotations import Region, Selection
 from meetings.services.annotations import create_annotation
 from meetings.services.reading import record_pack_open
-from tests.factories import BodyFactory, PersonFactory, UserFactory
+from tests.factories import UserFactory
 from tests.meetings_support import add_item_with_pdf, council_meeting
+from tests.members_support import client_for, pack_of
 
 pytestmark = pytest.mark.django_db
-
-
-def member_of(body, name: str, seat_index: int):
-    user = UserFactory(username=name, roles=[Role.MEMBER])
-    person = PersonFactory(given_name=name.title(), family_name="Councillor", user=user)
-    council_services.start_membership(
-        person=person,
-        body=body,
-        seat=body.seats.all()[seat_index],
-        start_date=timezone.localdate() - datetime.timedelta(days=400),
-    )
-    return user
-
-
-@pytest.fixture
-def clerk():
-    return UserFactory(username="clerk", roles=[Role.CLERK])
-
-
-@pytest.fixture
-def meeting(clerk, publish):
-    """A meeting of a five-seat body, published with both packs."""
-    meeting = council_meeting(days_ahead=10)
-    add_item_with_pdf(meeting, "New business", "Parks master plan", "Parks", "Budget")
-    add_item_with_pdf(meeting, "Closed session", "Land sale", "Appraisal")
-    publish(meeting=meeting, user=clerk)
-    return meeting
-
-
-@pytest.fixture
-def alice(meeting):
-    return member_of(meeting.primary_body, "alice", 0)
-
-
-@pytest.fixture
-def bob(meeting):
-    return member_of(meeting.primary_body, "bob", 1)
-
-
-@pytest.fixture
-def outsider():
-    """A member of another body."""
-    return member_of(BodyFactory(seats=2), "olga", 0)
-
-
-def pack_of(meeting, edition=PackEdition.MEMBERS, number=None):
-    versions = meeting.versions.order_by("-number")
-    version = versions.get(number=number) if number else versions.first()
-    pack = version.packs.get(edition=edition)
-    assert pack.status == PackStatus.READY, pack.error
-    return pack
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def reader_url(meeting) -> str:
@@ -96,6 +39,36 @@ def app_config(response) -> dict:
         re.S,
     )
     return json.loads(match.group(1))
+
+
+def main_navigation(html: str) -> str:
+    return re.search(r'<nav aria-label="Main">(.*?)</nav>', html, re.S).group(1)
+
+
+# --- Getting there -------------------------------------------------------------
+
+
+def test_the_public_site_leads_members_to_their_meetings(alice):
+    """GIVEN the public home page
+    WHEN anyone opens it
+    THEN its main navigation (one menu on desktops and phones) has a Members
+    link to /members/, which asks an anonymous visitor to sign in first and
+    opens My meetings for a member."""
+    anonymous = Client()
+
+    nav = main_navigation(anonymous.get("/").content.decode())
+    follow = anonymous.get("/members/")
+
+    assert '<a href="/members/">Members</a>' in nav
+    assert (follow.status_code, follow["Location"]) == (
+        302,
+        "/admin/login/?next=/members/",
+    )
+    member = client_for(alice)
+    assert '<a href="/members/">Members</a>' in main_navigation(
+        member.get("/").content.decode()
+    )
+    assert member.get("/members/").status_code == 200
 
 
 # --- Who may open what ---------------------------------------------------------

@@ -11,16 +11,14 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.db import connection
 from django.utils import timezone
-from modelsearch.backends import get_search_backend
 
 from council.visibility import Role, Visibility
 from meetings.services import agenda
 from records.services.retention import update_record_metadata
 from records.signals import record_content_removed
 from search.models import DocumentKind, SearchDocument
-from search.selectors import SearchRequest, autocomplete, search
+from search.selectors import autocomplete
 from search.services import refresh_all_documents
 from tests.factories import (
     BodyFactory,
@@ -31,31 +29,12 @@ from tests.factories import (
     pdf_bytes,
 )
 from tests.meetings_support import council_meeting, section
+from tests.search_support import WHOOSH, found, shown_text
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_backend")]
 
 CONFIDENTIAL_CANARY = "zanzibarquux"
 INTERNAL_CANARY = "quokkafrost"
-WHOOSH = connection.vendor != "postgresql"
-
-
-@pytest.fixture(autouse=True)
-def search_backend(settings, tmp_path):
-    """Whoosh in its own index (SQLite run); modelsearch's PostgreSQL
-    backend on PostgreSQL (the test settings' "database" backend)."""
-    if not WHOOSH:
-        yield get_search_backend()
-        return
-    settings.WAGTAILSEARCH_BACKENDS = {
-        "default": {
-            "BACKEND": "search.backends.whoosh",
-            "PATH": str(tmp_path / "search-index"),
-        }
-    }
-    backend = get_search_backend()
-    backend.rebuild_index([SearchDocument])
-    yield backend
-    backend.close()
 
 
 @pytest.fixture
@@ -127,20 +106,6 @@ def _city(publish):
         "outsider": outsider.user,
         "staff": UserFactory(username="staff", roles=[Role.STAFF]),
     }
-
-
-def found(user, text, **filters):
-    return search(user, SearchRequest(text=text, **filters))
-
-
-def shown_text(outcome) -> str:
-    """Everything a results page shows, as one string."""
-    parts = [str(outcome.total), outcome.suggestion]
-    for hit in outcome.hits:
-        parts += [hit.document.title, hit.document.context, str(hit.snippet), hit.url]
-    for facets in outcome.facets.values():
-        parts += [f"{f.label} {f.count}" for f in facets]
-    return " ".join(parts).lower()
 
 
 def test_citizens_find_public_items_meetings_and_documents(city):

@@ -58,6 +58,7 @@ READER_MODULES = {
     "quorum/store": "meetings/reader/store.js",
     "quorum/offline": "meetings/reader/offline.js",
     "quorum/panels": "meetings/reader/panels.js",
+    "quorum/pinch": "meetings/reader/pinch.js",
 }
 # pdf.js fetches the pack in ranges of this size (reader.js, reader.html).
 RANGE_CHUNK_SIZE = 65536

@@ -57,6 +57,9 @@ export function quoteText(item) {
 
 /** Draws the store's annotations on rendered pages and runs the tools. */
 export class PageAnnotations {
+  #draft = null; // the stroke being drawn: its pointer, line and points
+  #fingers = new Set(); // touch pointers down on a page in ink mode
+
   constructor({ viewer, eventBus, container, store, config, dialog }) {
     this.viewer = viewer;
     this.container = container;
@@ -66,6 +69,18 @@ export class PageAnnotations {
     this.mode = "read";
     this.hits = new Map(); // page → [{item, rects}]
     this.ink = new Map(); // page → pending strokes
+    // A pointer lifted anywhere (off the page, or after pdf.js redrew it)
+    // ends its stroke and is forgotten.
+    for (const type of ["pointerup", "pointercancel"]) {
+      window.addEventListener(
+        type,
+        (event) => {
+          this.#fingers.delete(event.pointerId);
+          if (this.#draft?.pointerId === event.pointerId) this.#finishDraft();
+        },
+        true,
+      );
+    }
     eventBus.on("pagerendered", (evt) => this.renderPage(evt.pageNumber));
     eventBus.on("textlayerrendered", (evt) => this.renderPage(evt.pageNumber));
     store.addEventListener("change", () => this.renderAll());
@@ -288,10 +303,12 @@ export class PageAnnotations {
   }
 
   // --- Ink: pen, finger or mouse ------------------------------------------------
+  //
+  // One stroke is drawn at a time, by the pointer that started it. A second
+  // finger on the screen means the fingers are pinching to zoom (pinch.js):
+  // the stroke the first one began is dropped.
 
   #inkInput(layer, pageNumber) {
-    let stroke = null;
-    let line = null;
     const point = (event) => {
       const box = layer.getBoundingClientRect();
       const clamp = (n) => Math.round(Math.min(1, Math.max(0, n)) * 10000) / 10000;
@@ -300,14 +317,25 @@ export class PageAnnotations {
     layer.addEventListener("pointerdown", (event) => {
       if (this.mode !== "ink" || event.button > 0) return;
       event.preventDefault();
+      if (event.pointerType === "touch") {
+        this.#fingers.add(event.pointerId);
+        if (this.#fingers.size > 1) {
+          if (this.#draft?.pointerType === "touch") this.#dropDraft();
+          return;
+        }
+      }
+      if (this.#draft) this.#finishDraft();
       layer.setPointerCapture(event.pointerId);
-      stroke = [point(event)];
-      line = document.createElementNS(SVG, "polyline");
+      const line = document.createElementNS(SVG, "polyline");
       line.setAttribute("class", "q-stroke q-stroke--draft");
       layer.querySelector(".q-ink")?.append(line);
+      const { pointerId, pointerType } = event;
+      this.#draft = { pointerId, pointerType, pageNumber, line, stroke: [point(event)] };
     });
     layer.addEventListener("pointermove", (event) => {
-      if (!stroke) return;
+      const draft = this.#draft;
+      if (draft?.pointerId !== event.pointerId) return;
+      const { stroke } = draft;
       for (const sample of event.getCoalescedEvents?.() || [event]) {
         // Points closer than a fifth of a percent of the page add nothing
         // but weight (the server takes up to 20,000 per drawing).
@@ -315,19 +343,23 @@ export class PageAnnotations {
         const [x, y] = stroke[stroke.length - 1];
         if (Math.hypot(next[0] - x, next[1] - y) >= 0.002) stroke.push(next);
       }
-      line.setAttribute("points", stroke.map(([x, y]) => `${x * 100},${y * 100}`).join(" "));
+      draft.line.setAttribute("points", stroke.map(([x, y]) => `${x * 100},${y * 100}`).join(" "));
     });
-    const finish = () => {
-      if (!stroke) return;
-      if (stroke.length === 1) stroke.push([...stroke[0]]);
-      const strokes = this.ink.get(pageNumber) || [];
-      strokes.push(stroke);
-      this.ink.set(pageNumber, strokes);
-      stroke = null;
-      this.#showInkTools();
-    };
-    layer.addEventListener("pointerup", finish);
-    layer.addEventListener("pointercancel", finish);
+  }
+
+  #finishDraft() {
+    const { pageNumber, stroke } = this.#draft;
+    this.#draft = null;
+    if (stroke.length === 1) stroke.push([...stroke[0]]);
+    const strokes = this.ink.get(pageNumber) || [];
+    strokes.push(stroke);
+    this.ink.set(pageNumber, strokes);
+    this.#showInkTools();
+  }
+
+  #dropDraft() {
+    this.#draft?.line.remove();
+    this.#draft = null;
   }
 
   #drawPendingInk(pageNumber, svg) {
@@ -337,6 +369,7 @@ export class PageAnnotations {
       line.setAttribute("points", stroke.map(([x, y]) => `${x * 100},${y * 100}`).join(" "));
       svg.append(line);
     }
+    if (this.#draft?.pageNumber === pageNumber) svg.append(this.#draft.line);
   }
 
   #showInkTools() {

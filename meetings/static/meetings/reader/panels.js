@@ -128,8 +128,55 @@ export class Thumbnails {
   }
 }
 
-/** The annotations list: yours, others' shared ones, and those not placed. */
-export function renderNotes({ root, store, onOpen, countBadge }) {
+/** Put `text` on the clipboard, or, where the browser will not, select it
+ * on the page for the member to copy. */
+async function copyText(text, node) {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    document.getSelection().removeAllRanges();
+    document.getSelection().addRange(range);
+    return false;
+  }
+}
+
+/** A change the server refused: what it was, why, its text, and what to do. */
+function refusedEntry(entry, { onRetry, onDiscard }) {
+  const li = element("li", "note-entry note-entry--refused");
+  li.dataset.refused = String(entry.seq);
+  const head = element("p", "note-entry__head");
+  head.append(element("span", "note-entry__kind", entry.label));
+  if (entry.page) head.append(element("span", "note-entry__page", `p. ${entry.page}`));
+  li.append(head, element("p", "note-entry__reason", `Not saved: ${entry.reason}`));
+  if (entry.quote) li.append(element("q", "note-entry__quote", entry.quote));
+  const text = entry.note ? element("p", "note-entry__note note-entry__note--kept", entry.note) : null;
+  if (text) li.append(text);
+  const actions = element("div", "note-entry__actions");
+  if (text) {
+    const copy = element("button", "button", "Copy text");
+    copy.type = "button";
+    copy.addEventListener("click", async () => {
+      copy.textContent = (await copyText(entry.note, text)) ? "Copied" : "Selected — copy it";
+    });
+    actions.append(copy);
+  }
+  const retry = element("button", "button", "Try again");
+  retry.type = "button";
+  retry.addEventListener("click", () => onRetry(entry));
+  const discard = element("button", "button button--danger", "Discard");
+  discard.type = "button";
+  discard.addEventListener("click", () => onDiscard(entry));
+  actions.append(retry, discard);
+  li.append(actions);
+  return li;
+}
+
+/** The annotations list: changes not synced, yours, others' shared ones,
+ * and those not placed. */
+export function renderNotes({ root, store, onOpen, onRetry, onDiscard, countBadge }) {
   const items = store.list().sort((a, b) => a.page - b.page || String(a.created).localeCompare(String(b.created)));
   const mine = items.filter((item) => item.mine);
   const others = items.filter((item) => !item.mine);
@@ -167,6 +214,19 @@ export function renderNotes({ root, store, onOpen, countBadge }) {
     li.append(button);
     return li;
   };
+  if (store.refused.length) {
+    const section = element("section", "notes-group notes-group--refused");
+    section.tabIndex = -1;
+    section.dataset.refused = "";
+    section.append(element("h3", "notes-group__title", "Not synced"));
+    section.append(
+      element("p", "muted", "The server refused these changes. Copy your text, try again, or discard them."),
+    );
+    const list = element("ul", "notes-list");
+    for (const entry of store.refused) list.append(refusedEntry(entry, { onRetry, onDiscard }));
+    section.append(list);
+    root.append(section);
+  }
   root.append(group("Yours", mine, "Select text to highlight it, or use Note and Ink."));
   root.append(group("Shared by others", others, "No one has shared an annotation here yet."));
   if (store.notPlaced.length) {

@@ -1,8 +1,9 @@
 // The board pack reader: pdf.js's viewer with continuous scrolling, loading
 // the pack through HTTP range requests on /files/<id>/ so that the first
 // page shows before the rest of a long pack has arrived; the outline,
-// thumbnails and notes panel; find; zoom and fit-width; the last position
-// remembered per pack; annotations; offline copies and sync status.
+// thumbnails and notes panel; find; zoom, fit-width and pinch to zoom; the
+// last position remembered per pack; annotations; offline copies and sync
+// status.
 
 import * as pdfjsLib from "pdfjs";
 import { PageAnnotations } from "quorum/annotations";
@@ -17,6 +18,7 @@ import {
   saveMeeting,
 } from "quorum/offline";
 import { Thumbnails, renderNotes, renderOutline } from "quorum/panels";
+import { PinchZoom, clampZoom } from "quorum/pinch";
 import { AnnotationStore } from "quorum/store";
 
 const config = appConfig();
@@ -27,6 +29,9 @@ const $ = (selector) => document.querySelector(selector);
 const container = $("#viewer-container");
 const positionKey = `quorum:u${config.userId}:position:${config.packId}`;
 const narrow = window.matchMedia("(max-width: 62rem)");
+// The zoom's limits (1 is 100 %): below a phone's fit-width, and no larger
+// than a tablet's memory draws sharp (pdf.js's maxCanvasPixels).
+const ZOOM = { min: 0.25, max: 4 };
 let thumbnails = null;
 
 // The pack starts loading while the viewer module is still arriving, with
@@ -157,6 +162,7 @@ eventBus.on("pagesinit", () => {
   }
   const saved = savedPosition();
   viewer.currentScaleValue = saved?.scale || "page-width";
+  clampZoom(viewer, ZOOM); // a zoom saved before the limits were
   const hashPage = Number(/page=([0-9]+)/.exec(window.location.hash)?.[1]);
   if (hashPage) {
     viewer.currentPageNumber = Math.min(hashPage, viewer.pagesCount);
@@ -210,8 +216,12 @@ pageInput.addEventListener("change", () => {
 });
 
 const zoomLabel = $("[data-zoom-label]");
+const zoomIn = $('[data-zoom="in"]');
+const zoomOut = $('[data-zoom="out"]');
 eventBus.on("scalechanging", (evt) => {
   zoomLabel.textContent = evt.presetValue === "page-width" ? "Fit width" : `${Math.round(evt.scale * 100)}%`;
+  zoomIn.disabled = evt.scale >= ZOOM.max;
+  zoomOut.disabled = evt.scale <= ZOOM.min;
 });
 for (const button of document.querySelectorAll("[data-zoom]")) {
   button.addEventListener("click", () => {
@@ -219,8 +229,10 @@ for (const button of document.querySelectorAll("[data-zoom]")) {
     if (action === "in") viewer.increaseScale();
     else if (action === "out") viewer.decreaseScale();
     else viewer.currentScaleValue = "page-width";
+    clampZoom(viewer, ZOOM);
   });
 }
+const pinch = new PinchZoom({ viewer, container, limits: ZOOM });
 
 let positionTimer = null;
 eventBus.on("updateviewarea", (evt) => {
@@ -318,11 +330,14 @@ const store = new AnnotationStore(config);
 const dialog = new NoteDialog({ store, config, root: $("[data-note-dialog]") });
 const annotations = new PageAnnotations({ viewer, eventBus, container, store, config, dialog });
 const status = $("[data-sync-status]");
+const reviewRefused = $("[data-review-refused]");
 let messageTimer = null;
 
 function showStatus() {
+  const refused = store.refused.length > 0;
   status.textContent = store.message || store.statusText();
-  status.dataset.state = store.message ? "error" : navigator.onLine ? store.state : "offline";
+  status.dataset.state = store.message || refused ? "error" : navigator.onLine ? store.state : "offline";
+  reviewRefused.hidden = !refused;
   if (store.message) {
     clearTimeout(messageTimer);
     messageTimer = setTimeout(() => {
@@ -338,9 +353,27 @@ function openAnnotation(item) {
   dialog.show(item);
 }
 
+function confirmDiscard(entry) {
+  const what = entry.note ? "Its text will be lost." : "It will be lost.";
+  if (window.confirm(`Discard this change, which was not saved? ${what}`)) store.discard(entry.seq);
+}
+
 store.addEventListener("change", () => {
   showStatus();
-  renderNotes({ root: $("[data-notes]"), store, onOpen: openAnnotation, countBadge: $("[data-notes-count]") });
+  renderNotes({
+    root: $("[data-notes]"),
+    store,
+    onOpen: openAnnotation,
+    onRetry: (entry) => store.retry(entry.seq),
+    onDiscard: confirmDiscard,
+    countBadge: $("[data-notes-count]"),
+  });
+});
+// The changes the server refused are listed first under Notes.
+reviewRefused.addEventListener("click", () => {
+  showPanel(true);
+  selectTab("notes");
+  $("[data-refused]")?.focus();
 });
 window.addEventListener("online", showStatus);
 window.addEventListener("offline", showStatus);
@@ -409,4 +442,4 @@ describeOffline(offlineMeetings(config.userId)[config.meetingId]);
 store.load();
 registerServiceWorker(config);
 
-window.quorumReader = { viewer, pdf, eventBus, store, annotations, linkService };
+window.quorumReader = { viewer, pdf, eventBus, store, annotations, linkService, pinch, zoomLimits: ZOOM };

@@ -3,13 +3,19 @@
 // that changes made offline are kept and sent when the connection returns.
 //
 // Every change is applied on screen at once, queued, then sent in order.
-// A change the server refuses (a rule it enforces) is dropped and its
-// message shown; a network failure leaves the queue for the next try.
+// A network failure or a server error (5xx) leaves the queue for the next
+// try. A new or changed annotation the server refuses (4xx: a rule it
+// enforces, a pack withdrawn, a permission lost) is kept on this device as
+// "not synced", with the server's reason, until the member copies its text,
+// tries again or discards it: a refusal never loses what she wrote. A
+// refused deletion only says so; the annotation comes back from the server.
 
 const ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld";
 const PDF_FRAGMENTS = "http://tools.ietf.org/rfc/rfc3778";
 const LD = "application/ld+json";
 const RETRY_MS = 15000;
+// Answers worth trying again later, like a server error.
+const TRANSIENT = new Set([408, 425, 429]);
 
 function openOutbox(userId) {
   return new Promise((resolve, reject) => {
@@ -58,6 +64,52 @@ export function fromLd(data) {
   };
 }
 
+function selectorOf(selectors, type) {
+  return (selectors || []).find((selector) => selector.type === type);
+}
+
+/** What a refused change was, in the words of the notes list. */
+function refusedLabel(op, item) {
+  if (op.kind === "create") {
+    const selectors = op.payload.target.selector.refinedBy;
+    if (op.payload.motivation === "drawing") return "New drawing";
+    if (selectorOf(selectors, "TextQuoteSelector")) {
+      return op.payload.body ? "New highlight with note" : "New highlight";
+    }
+    return "New note";
+  }
+  if ("body" in op.payload) return item?.motivation === "drawing" ? "Note on a drawing" : "Change to a note";
+  return op.payload.quorum?.shared ? "Sharing" : "Making private";
+}
+
+/** A change the server refused, as the notes list shows it. */
+function describeRefused(op, item) {
+  const created = op.kind === "create";
+  const selectors = created ? op.payload.target.selector.refinedBy : item?.selectors;
+  return {
+    seq: op.seq,
+    kind: op.kind,
+    id: op.id,
+    label: refusedLabel(op, item),
+    reason: op.refused.reason,
+    note: "body" in op.payload ? op.payload.body?.value || "" : item?.note || "",
+    quote: selectorOf(selectors, "TextQuoteSelector")?.exact || "",
+    page: created ? Number(op.payload.target.selector.value.split("=")[1]) : item?.page,
+  };
+}
+
+/** The server's reason for refusing a change, in words a member reads. */
+async function refusalReason(response) {
+  try {
+    const { error } = await response.json();
+    if (error) return error;
+  } catch {
+    // Not JSON (a proxy's page, Django's CSRF page): the status says enough.
+  }
+  const status = `${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
+  return `the server refused the change (${status}).`;
+}
+
 function noteBody(note) {
   return note
     ? { type: "TextualBody", value: note, format: "text/plain", purpose: "commenting" }
@@ -91,16 +143,30 @@ export class AnnotationStore extends EventTarget {
     this.config = config;
     this.items = new Map();
     this.notPlaced = [];
+    this.refused = []; // changes the server refused, kept for the member
     this.pendingCount = 0;
     this.state = "loading"; // loading, synced, offline, syncing, waiting, signed-out
     this.message = "";
     this.syncing = null;
     this.loaded = false;
+    this.stale = false; // a change was refused: fetch the server's list again
     this.retryTimer = null;
   }
 
   async load() {
     this.db = await openOutbox(this.config.userId);
+    await this.#fetchItems();
+    await this.#count();
+    this.#changed();
+    window.addEventListener("online", () => this.sync());
+    window.addEventListener("offline", () => this.#changed());
+    this.sync();
+    return this;
+  }
+
+  /** The annotations as the server has them, with this device's queued
+   * changes applied on top. */
+  async #fetchItems() {
     try {
       const response = await fetch(this.config.annotationsUrl, {
         credentials: "same-origin",
@@ -108,7 +174,10 @@ export class AnnotationStore extends EventTarget {
       });
       if (response.ok) {
         const data = await response.json();
-        for (const item of data.first.items) this.items.set(item.id, fromLd(item));
+        const fresh = new Map(data.first.items.map((item) => [item.id, fromLd(item)]));
+        // Made here while the list was on its way: their change is queued.
+        for (const [id, item] of this.items) if (id.startsWith("local:")) fresh.set(id, item);
+        this.items = fresh;
         this.notPlaced = (data.quorum?.notPlaced || []).map(fromLd);
         this.loaded = true;
       } else if (response.status === 401) {
@@ -118,12 +187,6 @@ export class AnnotationStore extends EventTarget {
       // Offline without a saved copy: only what this device queued shows.
     }
     for (const op of await this.#operations()) this.#applyQueued(op);
-    await this.#count();
-    this.#changed();
-    window.addEventListener("online", () => this.sync());
-    window.addEventListener("offline", () => this.#changed());
-    this.sync();
-    return this;
   }
 
   list() {
@@ -198,6 +261,23 @@ export class AnnotationStore extends EventTarget {
     }
   }
 
+  /** Send a refused change again (after the reason was dealt with). */
+  async retry(seq) {
+    const op = (await this.#refusedOperations()).find((entry) => entry.seq === seq);
+    if (!op) return;
+    await this.#dropSeq(seq);
+    const again = { kind: op.kind, id: op.id, payload: op.payload };
+    this.#applyQueued({ ...again, at: op.at });
+    await this.#queue(again);
+  }
+
+  /** Forget a refused change (its text is lost: the reader asks first). */
+  async discard(seq) {
+    await this.#dropSeq(seq);
+    await this.#count();
+    this.#changed();
+  }
+
   /** Send queued changes in order; stop at the first network failure. */
   sync() {
     if (this.syncing) return this.syncing;
@@ -229,11 +309,16 @@ export class AnnotationStore extends EventTarget {
         this.state = "signed-out";
         break;
       }
-      if (response.status >= 500) {
+      if (response.status >= 500 || TRANSIENT.has(response.status)) {
         this.state = "waiting";
         break;
       }
       await this.#settle(op, response);
+    }
+    if (this.stale && navigator.onLine) {
+      // A change was refused: show the annotations as the server has them.
+      this.stale = false;
+      await this.#fetchItems();
     }
     await this.#count();
     if (this.pendingCount) {
@@ -272,20 +357,13 @@ export class AnnotationStore extends EventTarget {
   }
 
   async #settle(op, response) {
-    await this.#dropSeq(op.seq);
     this.dirtyCopy = true;
-    if (op.kind === "delete" && (response.ok || response.status === 404)) return;
-    if (!response.ok) {
-      let message = response.statusText;
-      try {
-        message = (await response.json()).error || message;
-      } catch {
-        // Not JSON (a proxy's page): the status says enough.
-      }
-      this.message = `Not saved: ${message}`;
-      if (op.kind === "create") this.items.delete(op.id);
+    if (!response.ok && !(op.kind === "delete" && response.status === 404)) {
+      await this.#refuse(op, response);
       return;
     }
+    await this.#dropSeq(op.seq);
+    if (op.kind === "delete") return;
     const saved = fromLd(await response.json());
     if (op.kind === "create") {
       this.items.delete(op.id);
@@ -297,15 +375,37 @@ export class AnnotationStore extends EventTarget {
     if (this.items.has(saved.id) || op.kind === "create") this.items.set(saved.id, saved);
   }
 
+  /** Keep a refused creation or change, with its reason, off the queue. */
+  async #refuse(op, response) {
+    const reason = await refusalReason(response);
+    this.stale = true;
+    if (op.kind === "delete") {
+      await this.#dropSeq(op.seq);
+      this.message = `Not deleted: ${reason}`;
+      return;
+    }
+    await done(this.#store("readwrite").put({ ...op, refused: { reason, status: response.status } }));
+    if (op.kind === "create") this.items.delete(op.id);
+  }
+
   // --- The outbox --------------------------------------------------------
 
   #store(mode = "readonly") {
     return this.db.transaction("outbox", mode).objectStore("outbox");
   }
 
-  async #operations() {
+  async #allOperations() {
     const all = await done(this.#store().index("pack").getAll(this.config.packId));
     return all.sort((a, b) => a.seq - b.seq);
+  }
+
+  /** The queue: changes still to send. */
+  async #operations() {
+    return (await this.#allOperations()).filter((op) => !op.refused);
+  }
+
+  async #refusedOperations() {
+    return (await this.#allOperations()).filter((op) => op.refused);
   }
 
   async #queue(op) {
@@ -343,9 +443,11 @@ export class AnnotationStore extends EventTarget {
   }
 
   async #count() {
-    this.pendingCount = (await this.#operations()).length;
-    const waiting = new Set((await this.#operations()).map((op) => op.id));
+    const queued = await this.#operations();
+    this.pendingCount = queued.length;
+    const waiting = new Set(queued.map((op) => op.id));
     for (const item of this.items.values()) item.pending = waiting.has(item.id);
+    this.refused = (await this.#refusedOperations()).map((op) => describeRefused(op, this.items.get(op.id)));
   }
 
   /** Show a queued change on screen (after a reload, before it is sent). */
@@ -382,6 +484,12 @@ export class AnnotationStore extends EventTarget {
     const changes = `${n} change${n === 1 ? "" : "s"} waiting`;
     if (this.state === "signed-out") {
       return n ? `Sign in again to save — ${changes}` : "Signed out";
+    }
+    const refused = this.refused.length;
+    if (refused) {
+      const head =
+        refused === 1 ? `Not saved: ${this.refused[0].reason}` : `${refused} changes not saved — see Notes`;
+      return n ? `${head} · ${changes}` : head;
     }
     if (!navigator.onLine) return n ? `Saved offline — ${changes}` : "Offline";
     if (this.state === "syncing") return `Syncing ${n} change${n === 1 ? "" : "s"}…`;
