@@ -9,10 +9,13 @@ else of W3Codec (term index, columns, stored fields, block headers, so
 whoosh's matchers, merges and tools work unchanged) and writes the block
 data as packed little-endian arrays instead:
 
-    count (uint32), weights kind (uint8), values kind (uint8)
-    document number deltas (count x uint32)
-    weights: none (all 1) | one float32 | count x float32
-    values:  none | count x fixed-size bytes | count x uint32 lengths + bytes
+    count (uint32), weights kind (uint8), values kind (uint8), n (uint32)
+    n bytes, compressed: document number deltas (count x uint32), then
+        weights: none (all 1) | one float32 | count x float32
+    the rest, compressed: values, none | count x fixed-size bytes |
+        count x uint32 lengths + bytes
+
+Values (positions) are compressed apart because only phrases read them.
 
 `read_blocks` hands these to numpy without a Python object per posting;
 whoosh's own matchers get the tuples they expect from `QuorumLeafMatcher`.
@@ -41,7 +44,7 @@ from whoosh.util.numeric import length_to_byte
 BLOCK_LIMIT = 1024
 COMPRESSION = 1  # zlib level: fast to write; blocks of numbers still shrink
 
-_HEADER = struct.Struct("<IBB")
+_HEADER = struct.Struct("<IBBI")
 NO_WEIGHTS, ONE_WEIGHT, WEIGHTS = 0, 1, 2
 NO_VALUES, FIXED_VALUES, VALUES = 0, 1, 2
 
@@ -75,10 +78,8 @@ class QuorumPostingsWriter(W3PostingsWriter):
             self._postfile.write(WHOOSH3_HEADER_MAGIC)
         self._terminfo.add_block(self)
         ids = self._ids
-        databytes = _pack(ids, self._weights, self._values, self._format)
         comp = self._compression
-        if comp:
-            databytes = zlib.compress(databytes, comp)
+        databytes = _pack(ids, self._weights, self._values, self._format, comp)
         # The block header whoosh's matchers read to skip blocks.
         infobytes = _pickled_info(
             len(ids),
@@ -100,20 +101,16 @@ def _pickled_info(*info) -> bytes:
     return dumps(info, 2)
 
 
-def _pack(ids: array, weights: array, values: list, format_) -> bytes:
+def _pack(ids: array, weights: array, values: list, format_, level: int) -> bytes:
     count = len(ids)
-    deltas = array("I", ids)
-    if count > 1:
-        deltas[1:] = array(
-            "I", np.diff(np.frombuffer(ids, np.uint32)).astype(np.uint32)
-        )
+    deltas = np.diff(np.frombuffer(ids, np.uint32), prepend=np.uint32(0))
     floats = np.frombuffer(weights, np.float32)
     if (floats == 1.0).all():
         weights_kind, weight_bytes = NO_WEIGHTS, b""
     elif (floats == floats[0]).all():
-        weights_kind, weight_bytes = ONE_WEIGHT, array("f", weights[:1]).tobytes()
+        weights_kind, weight_bytes = ONE_WEIGHT, floats[:1].tobytes()
     else:
-        weights_kind, weight_bytes = WEIGHTS, weights.tobytes()
+        weights_kind, weight_bytes = WEIGHTS, floats.tobytes()
     fixed = format_.fixed_value_size()
     if not values:
         values_kind, value_bytes = NO_VALUES, b""
@@ -124,43 +121,63 @@ def _pack(ids: array, weights: array, values: list, format_) -> bytes:
     else:
         lengths = array("I", map(len, values)).tobytes()
         values_kind, value_bytes = VALUES, lengths + b"".join(values)
+    numbers = _compress(deltas.astype(np.uint32).tobytes() + weight_bytes, level)
     return b"".join(
         (
-            _HEADER.pack(count, weights_kind, values_kind),
-            deltas.tobytes(),
-            weight_bytes,
-            value_bytes,
+            _HEADER.pack(count, weights_kind, values_kind, len(numbers)),
+            numbers,
+            _compress(value_bytes, level) if value_bytes else b"",
         )
     )
 
 
+def _compress(data: bytes, level: int) -> bytes:
+    return zlib.compress(data, level) if level else data
+
+
+def _decompress(data: bytes, level: int) -> bytes:
+    return zlib.decompress(data) if level else bytes(data)
+
+
 class Block:
-    """One block's data as arrays: document numbers (absolute), weights,
-    and values (None, or a `PackedValues`)."""
+    """One block's document numbers (absolute) and weights as arrays; its
+    values (None, or `PackedValues`) are decompressed when first asked for:
+    only phrases need them."""
 
-    __slots__ = ("ids", "weights", "values")
+    __slots__ = ("ids", "weights", "_values", "_kind", "_fixed", "_level")
 
-    def __init__(self, data: bytes, fixed_size):
-        count, weights_kind, values_kind = _HEADER.unpack_from(data)
-        at = _HEADER.size
-        self.ids = np.cumsum(np.frombuffer(data, np.uint32, count, at), dtype=np.int64)
-        at += 4 * count
+    def __init__(self, data: bytes, fixed_size, level: int):
+        count, weights_kind, values_kind, size = _HEADER.unpack_from(data)
+        numbers = _decompress(data[_HEADER.size : _HEADER.size + size], level)
+        self.ids = np.cumsum(np.frombuffer(numbers, np.uint32, count), dtype=np.int64)
+        at = 4 * count
         if weights_kind == NO_WEIGHTS:
             self.weights = np.ones(count)
         elif weights_kind == ONE_WEIGHT:
-            self.weights = np.full(count, np.frombuffer(data, np.float32, 1, at)[0])
-            at += 4
+            self.weights = np.full(count, np.frombuffer(numbers, np.float32, 1, at)[0])
         else:
-            self.weights = np.frombuffer(data, np.float32, count, at).astype(np.float64)
-            at += 4 * count
-        if values_kind == NO_VALUES:
-            self.values = None
-        elif values_kind == FIXED_VALUES:
-            lengths = np.full(count, fixed_size, np.int64)
-            self.values = PackedValues(lengths, data[at:])
+            self.weights = np.frombuffer(numbers, np.float32, count, at).astype(float)
+        self._kind, self._fixed, self._level = values_kind, fixed_size, level
+        self._values = data[_HEADER.size + size :]
+
+    @property
+    def has_values(self) -> bool:
+        return self._kind != NO_VALUES
+
+    @property
+    def values(self) -> PackedValues | None:
+        if self._kind == NO_VALUES:
+            return None
+        if isinstance(self._values, PackedValues):
+            return self._values
+        data, count = _decompress(self._values, self._level), len(self.ids)
+        if self._kind == FIXED_VALUES:
+            packed = PackedValues(np.full(count, self._fixed, np.int64), data)
         else:
-            lengths = np.frombuffer(data, np.uint32, count, at).astype(np.int64)
-            self.values = PackedValues(lengths, data[at + 4 * count :])
+            lengths = np.frombuffer(data, np.uint32, count).astype(np.int64)
+            packed = PackedValues(lengths, data[4 * count :])
+        self._values = packed
+        return packed
 
 
 class PackedValues:
@@ -177,13 +194,33 @@ class PackedValues:
         start = int(self.ends[index - 1]) if index else 0
         return self.blob[start : int(self.ends[index])]
 
-    @classmethod
-    def joined(cls, parts: list[PackedValues]) -> PackedValues:
-        lengths = np.concatenate([np.diff(p.ends, prepend=0) for p in parts])
-        return cls(lengths, b"".join(p.blob for p in parts))
-
     def as_list(self) -> list[bytes]:
         return [self[i] for i in range(len(self))]
+
+
+class BlockValues:
+    """The values of a whole posting list, read from its blocks when first
+    asked for."""
+
+    def __init__(self, blocks: list[Block]):
+        self._blocks = blocks
+        self._packed: PackedValues | None = None
+        # Memory once decompressed, roughly (cache accounting).
+        self.nbytes = 4 * sum(len(block._values) for block in blocks)
+
+    def _joined(self) -> PackedValues:
+        if self._packed is None:
+            parts = [block.values for block in self._blocks]
+            lengths = np.concatenate([np.diff(p.ends, prepend=0) for p in parts])
+            self._packed = PackedValues(lengths, b"".join(p.blob for p in parts))
+            self._blocks = []
+        return self._packed
+
+    def __len__(self) -> int:
+        return len(self._joined())
+
+    def __getitem__(self, index: int) -> bytes:
+        return self._joined()[index]
 
 
 def read_blocks(postfile, offset: int, length: int, format_):
@@ -199,9 +236,7 @@ def read_blocks(postfile, offset: int, length: int, format_):
 class QuorumLeafMatcher(W3LeafMatcher):
     def block(self) -> Block:
         data = self._postfile.get(self._dataoffset, self._nextoffset - self._dataoffset)
-        if self._compression:
-            data = zlib.decompress(data)
-        return Block(bytes(data), self._fixedsize)
+        return Block(data, self._fixedsize, self._compression)
 
     def _read_data(self):
         # whoosh's matchers expect (id deltas, weights, values) as W3 has them.

@@ -25,7 +25,7 @@ from whoosh import formats
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.reading import SegmentReader, TermNotFound
 
-from .whoosh_codec import PackedValues, read_blocks, uses_quorum_codec
+from .whoosh_codec import BlockValues, read_blocks, uses_quorum_codec
 
 # Memory for cached arrays of one index in one process.
 DEFAULT_BUDGET_BYTES = 256 * 1024 * 1024
@@ -40,13 +40,13 @@ class Postings:
 
     ids: np.ndarray  # int64, ascending local document numbers
     weights: np.ndarray  # float64, the term's frequency (times field boost)
-    values: list | PackedValues | None  # encoded positions, one per posting
+    values: list | BlockValues | None  # encoded positions, one per posting
 
     @property
     def nbytes(self) -> int:
         values = self.values
-        if isinstance(values, PackedValues):
-            extra = len(values.blob) + values.ends.nbytes
+        if isinstance(values, BlockValues):
+            extra = values.nbytes
         else:
             extra = 64 * len(values or ())
         return self.ids.nbytes + self.weights.nbytes + extra
@@ -231,9 +231,7 @@ def _read_postings(reader, field: str, text: bytes) -> Postings | None:
     format_ = reader.schema[field].format
     if uses_quorum_codec(reader):
         blocks = list(read_blocks(terms._postfile, offset, length, format_))
-        values = None
-        if keep_values and blocks[0].values is not None:
-            values = PackedValues.joined([block.values for block in blocks])
+        values = BlockValues(blocks) if keep_values and blocks[0].has_values else None
         return Postings(
             np.concatenate([block.ids for block in blocks]),
             np.concatenate([block.weights for block in blocks]),
