@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from council.models import ScheduledRun
@@ -34,3 +35,21 @@ def test_each_periodic_task_runs_once_per_period(django_capture_on_commit_callba
         next_day = enqueue_due_tasks(now + datetime.timedelta(days=1, minutes=1))
     assert "records.fixity" in next_day
     assert ScheduledRun.objects.get(name="records.fixity").last_enqueued_at > now
+
+
+def test_the_planner_statistics_are_refreshed_daily(django_capture_on_commit_callbacks):
+    """Without statistics SQLite fetched a page of search results by reading
+    a whole index; the daily task gives the planner its statistics."""
+    assert "council.planner_statistics" in {p.name for p in PERIODIC_TASKS}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert "council.planner_statistics" in enqueue_due_tasks(timezone.now())
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT count(*) FROM sqlite_stat1")
+            assert cursor.fetchone()[0] > 0
+        else:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stats WHERE tablename = 'council_body'"
+            )
+            assert cursor.fetchone()[0] > 0

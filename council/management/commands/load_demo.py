@@ -4,6 +4,7 @@ from importlib import import_module
 
 from django.core.management.base import BaseCommand
 
+from council.database import refresh_planner_statistics
 from council.models import Body
 from search.services import bulk_loading
 
@@ -31,4 +32,5 @@ class Command(BaseCommand):
                 self.stdout.write(f"Loading {module_name} …")
                 import_module(module_name).load()
             self.stdout.write("Building the search index …")
+        refresh_planner_statistics()
         self.stdout.write(self.style.SUCCESS("The demo city of Port Alder is loaded."))
