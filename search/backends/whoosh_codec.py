@@ -30,23 +30,28 @@ from __future__ import annotations
 import struct
 import zlib
 from array import array
-from pickle import dumps
+from itertools import chain
+from pickle import dumps, loads
 
 import numpy as np
+from whoosh import formats
 from whoosh.codec.whoosh3 import (
     WHOOSH3_HEADER_MAGIC,
     W3Codec,
     W3LeafMatcher,
     W3PostingsWriter,
 )
+from whoosh.formats import Positions
 from whoosh.util.numeric import length_to_byte
 
 BLOCK_LIMIT = 1024
+# Occurrences are keyed as document << POSITION_BITS | position.
+POSITION_BITS = 32
 COMPRESSION = 1  # zlib level: fast to write; blocks of numbers still shrink
 
 _HEADER = struct.Struct("<IBBI")
 NO_WEIGHTS, ONE_WEIGHT, WEIGHTS = 0, 1, 2
-NO_VALUES, FIXED_VALUES, VALUES = 0, 1, 2
+NO_VALUES, FIXED_VALUES, VALUES, POSITIONS = 0, 1, 2, 3
 
 
 class QuorumCodec(W3Codec):
@@ -118,6 +123,11 @@ def _pack(ids: array, weights: array, values: list, format_, level: int) -> byte
         raise ValueError("some postings of a block have values and some have none")
     elif fixed is not None and fixed > 0:
         values_kind, value_bytes = FIXED_VALUES, b"".join(values)
+    elif type(format_) is formats.Positions:
+        moves = [decode_position_deltas(value) for value in values]
+        counts = array("I", map(len, moves)).tobytes()
+        values_kind = POSITIONS
+        value_bytes = counts + array("I", chain.from_iterable(moves)).tobytes()
     else:
         lengths = array("I", map(len, values)).tobytes()
         values_kind, value_bytes = VALUES, lengths + b"".join(values)
@@ -140,11 +150,11 @@ def _decompress(data: bytes, level: int) -> bytes:
 
 
 class Block:
-    """One block's document numbers (absolute) and weights as arrays; its
-    values (None, or `PackedValues`) are decompressed when first asked for:
-    only phrases need them."""
+    """One block's document numbers (absolute) and weights as arrays. Its
+    values are decompressed when first asked for (only phrases need them):
+    as whoosh encodes them (`values`), or as arrays of positions."""
 
-    __slots__ = ("ids", "weights", "_values", "_kind", "_fixed", "_level")
+    __slots__ = ("ids", "weights", "_raw", "_kind", "_fixed", "_level", "_packed")
 
     def __init__(self, data: bytes, fixed_size, level: int):
         count, weights_kind, values_kind, size = _HEADER.unpack_from(data)
@@ -158,26 +168,67 @@ class Block:
         else:
             self.weights = np.frombuffer(numbers, np.float32, count, at).astype(float)
         self._kind, self._fixed, self._level = values_kind, fixed_size, level
-        self._values = data[_HEADER.size + size :]
+        self._raw = data[_HEADER.size + size :]
+        self._packed: PackedValues | None = None
 
     @property
     def has_values(self) -> bool:
         return self._kind != NO_VALUES
 
     @property
+    def has_positions(self) -> bool:
+        return self._kind == POSITIONS
+
+    @property
+    def raw_size(self) -> int:
+        return len(self._raw)
+
+    @property
     def values(self) -> PackedValues | None:
-        if self._kind == NO_VALUES:
-            return None
-        if isinstance(self._values, PackedValues):
-            return self._values
-        data, count = _decompress(self._values, self._level), len(self.ids)
+        """The values as whoosh encodes them."""
+        if self._kind == NO_VALUES or self._packed is not None:
+            return self._packed
+        count = len(self.ids)
+        if self._kind == POSITIONS:
+            starts, positions = self.positions()
+            encode = Positions().encode
+            encoded = [encode(p.tolist()) for p in np.split(positions, starts[1:])]
+            lengths = np.fromiter(map(len, encoded), np.int64, count)
+            self._packed = PackedValues(lengths, b"".join(encoded))
+            return self._packed
+        data = _decompress(self._raw, self._level)
         if self._kind == FIXED_VALUES:
-            packed = PackedValues(np.full(count, self._fixed, np.int64), data)
+            self._packed = PackedValues(np.full(count, self._fixed, np.int64), data)
         else:
             lengths = np.frombuffer(data, np.uint32, count).astype(np.int64)
-            packed = PackedValues(lengths, data[4 * count :])
-        self._values = packed
-        return packed
+            self._packed = PackedValues(lengths, data[4 * count :])
+        return self._packed
+
+    def positions(self) -> tuple[np.ndarray, np.ndarray]:
+        """Where each posting's positions start, and all positions, for a
+        block written with positions."""
+        data, count = _decompress(self._raw, self._level), len(self.ids)
+        counts = np.frombuffer(data, np.uint32, count).astype(np.int64)
+        deltas = np.frombuffer(data, np.uint32, offset=4 * count).astype(np.int64)
+        return _restarting_cumsum(counts, deltas)
+
+
+def _restarting_cumsum(counts: np.ndarray, deltas: np.ndarray):
+    """Running sums of `deltas` that restart at each group of `counts`, and
+    where each group starts."""
+    starts = np.zeros(len(counts), np.int64)
+    np.cumsum(counts[:-1], out=starts[1:])
+    running = np.cumsum(deltas)
+    before = np.zeros(len(counts), np.int64)
+    nonempty = starts > 0
+    before[nonempty] = running[starts[nonempty] - 1]
+    return starts, running - np.repeat(before, counts)
+
+
+def decode_position_deltas(value: bytes) -> list[int]:
+    """whoosh's Positions value: a 4-byte count, then a pickled list of
+    position deltas (the pickle's final "." dropped when it can be)."""
+    return loads(value[4:] if value.endswith(b".") else value[4:] + b".")
 
 
 class PackedValues:
@@ -202,11 +253,23 @@ class BlockValues:
     """The values of a whole posting list, read from its blocks when first
     asked for."""
 
+    def positions(self) -> np.ndarray | None:
+        """Every occurrence as ``document << 32 | position`` when the blocks
+        hold positions as numbers (else None)."""
+        if not self._blocks or not self._blocks[0].has_positions:
+            return None
+        parts = []
+        for block in self._blocks:
+            starts, positions = block.positions()
+            counts = np.diff(np.append(starts, len(positions)))
+            parts.append((np.repeat(block.ids, counts) << POSITION_BITS) | positions)
+        return np.concatenate(parts) if parts else np.zeros(0, np.int64)
+
     def __init__(self, blocks: list[Block]):
         self._blocks = blocks
         self._packed: PackedValues | None = None
         # Memory once decompressed, roughly (cache accounting).
-        self.nbytes = 4 * sum(len(block._values) for block in blocks)
+        self.nbytes = 4 * sum(block.raw_size for block in blocks)
 
     def _joined(self) -> PackedValues:
         if self._packed is None:

@@ -25,13 +25,10 @@ from whoosh import formats
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.reading import SegmentReader, TermNotFound
 
-from .whoosh_codec import BlockValues, read_blocks, uses_quorum_codec
+from .whoosh_codec import POSITION_BITS, BlockValues, read_blocks, uses_quorum_codec
 
 # Memory for cached arrays of one index in one process.
 DEFAULT_BUDGET_BYTES = 256 * 1024 * 1024
-
-# Positions are keyed as document << 32 | position (see `Postings.positions`).
-POSITION_BITS = 32
 
 
 @dataclass(frozen=True)
@@ -106,6 +103,12 @@ class SegmentCache:
             postings = self.postings(reader, field, text)
             if postings is None:
                 return np.zeros(0, np.int64)
+            if isinstance(postings.values, BlockValues):
+                # Positions kept as numbers (QuorumCodec): decoded in bulk.
+                decoded = postings.values.positions()
+                if decoded is not None:
+                    every = self._cached(reader, key, lambda: decoded)
+                    return every[documents[every >> POSITION_BITS]]
             wanted = documents[postings.ids]
             format_ = reader.schema[field].format
             if wanted.sum() * 2 < len(wanted):
