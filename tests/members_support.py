@@ -30,10 +30,12 @@ PARKS = (
 )
 
 
-def member_of(body, name: str, seat_index: int):
+def member_of(body, name: str, seat_index: int, *, given_name="", **user_fields):
     """A user with the member role sitting on `body` since last year."""
-    user = UserFactory(username=name, roles=[Role.MEMBER])
-    person = PersonFactory(given_name=name.title(), family_name="Councillor", user=user)
+    user = UserFactory(username=name, roles=[Role.MEMBER], **user_fields)
+    person = PersonFactory(
+        given_name=given_name or name.title(), family_name="Councillor", user=user
+    )
     council_services.start_membership(
         person=person,
         body=body,

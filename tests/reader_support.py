@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from django.utils import timezone
 from fpdf import FPDF
 
-from council import services as council_services
 from council.models import Body
 from council.visibility import Role
 from meetings.models import BoardPack, Meeting, PackEdition, PackStatus
 from meetings.services import agenda
 from meetings.services.publishing import publish_agenda
 from meetings.services.schedules import create_meeting
-from tests.factories import BodyFactory, PersonFactory, UserFactory
+from tests.factories import BodyFactory, UserFactory
+from tests.members_support import member_of
 
 PASSWORD = "secret-pass"
 # (section, item title, pages of its report); 500 pages in all.
@@ -77,15 +77,9 @@ class LongPack:
 
 
 def sit_on(body: Body, username: str, seat_index: int, given_name: str):
-    user = UserFactory(username=username, roles=[Role.MEMBER], password=PASSWORD)
-    person = PersonFactory(given_name=given_name, family_name="Councillor", user=user)
-    council_services.start_membership(
-        person=person,
-        body=body,
-        seat=body.seats.all()[seat_index],
-        start_date=timezone.localdate() - datetime.timedelta(days=400),
+    return member_of(
+        body, username, seat_index, given_name=given_name, password=PASSWORD
     )
-    return user
 
 
 def publish_long_pack(*, days_ahead: int = 7) -> LongPack:

@@ -24,16 +24,22 @@ def search_backend(settings, tmp_path):
     if not WHOOSH:
         yield get_search_backend()
         return
+    backend = whoosh_index_in(tmp_path, settings)
+    yield backend
+    backend.close()
+
+
+def whoosh_index_in(folder, settings):
+    """Make a fresh whoosh index under `folder` the search backend."""
     settings.WAGTAILSEARCH_BACKENDS = {
         "default": {
             "BACKEND": "search.backends.whoosh",
-            "PATH": str(tmp_path / "search-index"),
+            "PATH": str(folder / "search-index"),
         }
     }
     backend = get_search_backend()
     backend.rebuild_index([SearchDocument])
-    yield backend
-    backend.close()
+    return backend
 
 
 def found(user, text, **filters):

@@ -4,26 +4,18 @@ PDF, a misspelling, an empty result and a broken query."""
 from __future__ import annotations
 
 import pytest
-from modelsearch.backends import get_search_backend
 
 from council import demo as council_demo
 from council.visibility import Visibility
-from search.models import SearchDocument
 from tests.factories import RecordFactory, pdf_bytes
+from tests.search_support import whoosh_index_in
 
 PHONE = {"width": 360, "height": 780}
 
 
 @pytest.fixture
 def search_site(transactional_db, live_server, settings, tmp_path):
-    settings.WAGTAILSEARCH_BACKENDS = {
-        "default": {
-            "BACKEND": "search.backends.whoosh",
-            "PATH": str(tmp_path / "search-index"),
-        }
-    }
-    backend = get_search_backend()
-    backend.rebuild_index([SearchDocument])
+    backend = whoosh_index_in(tmp_path, settings)
     council_demo.load()
     RecordFactory(
         title="Harbour cycling study",
