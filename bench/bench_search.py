@@ -11,7 +11,8 @@ confidential), then measures in the same run, both engines on the same
 database and the same queries:
 
 * a full rebuild of each index (documents/s, size on disk), with the peak
-  anonymous memory (RssAnon) of this process during the whoosh rebuild;
+  anonymous memory (RssAnon) of this process and its workers during the
+  whoosh rebuild;
 * latency (p50/p95/p99) of `search.selectors.search` -- visibility filter,
   ranking, a page of 10, kind/year/body facets, spelling suggestion when few
   results, snippets of the page -- over a deterministic mix of queries (common
@@ -243,10 +244,28 @@ def generate(params: CityParameters) -> None:
 
 
 def rss_anon_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("RssAnon:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+    """RssAnon of this process and its children (the rebuild's workers)."""
+    return sum(_rss_anon_kb(pid) for pid in [os.getpid(), *_descendants()]) / 1024
+
+
+def _rss_anon_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("RssAnon:"):
+                return int(line.split()[1])
+    except OSError:  # gone meanwhile
+        pass
+    return 0
+
+
+def _descendants(pid: int | None = None) -> list[int]:
+    found = []
+    for children in Path(f"/proc/{pid or os.getpid()}/task").glob("*/children"):
+        try:
+            found += [int(child) for child in children.read_text().split()]
+        except OSError:
+            continue
+    return found + [grandchild for child in found for grandchild in _descendants(child)]
 
 
 class MemorySampler(threading.Thread):

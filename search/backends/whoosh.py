@@ -11,6 +11,7 @@ Configure it as a Wagtail search backend::
             "REBUILD_LOCK_TIMEOUT": 60.0,  # s update_index waits for writers
             "STALE_LOCK_AFTER": 600.0,  # s a silent writer is reported stale
             "RAM_LIMIT_MB": 128,  # memory of one writer before spilling
+            "REBUILD_PROCESSES": 2,  # workers of a large rebuild (a segment each)
         }
     }
 
@@ -416,6 +417,7 @@ class WhooshIndex(BaseIndex):
 
     def _add_to_rebuild(self, model, items):
         rebuild, writer = self._rebuild
+        documents = []
         for obj in self._most_specific(model, items):
             # A more specific class's own pass indexes it.
             if type(obj) is not model and type(obj) in self.mapping.models:
@@ -424,7 +426,8 @@ class WhooshIndex(BaseIndex):
             if document[ID] in self._rebuilt_ids:
                 continue
             self._rebuilt_ids.add(document[ID])
-            writer.add_document(**document)
+            documents.append(document)
+        writer.add_documents(documents)
         rebuild.heartbeat()
 
 
@@ -447,7 +450,9 @@ class WhooshRebuilder:
     def start(self) -> WhooshIndex:
         backend = self.index.backend
         self.rebuild = self.index.store.rebuild(
-            timeout=backend.rebuild_lock_timeout, limitmb=backend.ram_limit_mb
+            timeout=backend.rebuild_lock_timeout,
+            limitmb=backend.ram_limit_mb,
+            processes=backend.rebuild_processes,
         )
         writer = self.rebuild.start()
         return WhooshIndex(backend, self.index.root, rebuild=(self.rebuild, writer))
@@ -484,6 +489,8 @@ class WhooshSearchBackend(BaseSearchBackend):
         self.rebuild_lock_timeout = float(params.pop("REBUILD_LOCK_TIMEOUT", 60.0))
         self.stale_lock_after = float(params.pop("STALE_LOCK_AFTER", 600.0))
         self.ram_limit_mb = int(params.pop("RAM_LIMIT_MB", 128))
+        # Worker processes of a large rebuild, each writing one segment.
+        self.rebuild_processes = int(params.pop("REBUILD_PROCESSES", 2))
         for modelsearch_option in ("AUTO_UPDATE", "ATOMIC_REBUILD"):
             params.pop(modelsearch_option, None)
         if params:

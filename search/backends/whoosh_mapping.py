@@ -58,6 +58,7 @@ from whoosh.analysis import (
     Token,
     Tokenizer,
 )
+from whoosh.analysis.analyzers import CompositeAnalyzer
 from whoosh.support.charset import accent_map
 
 # Bump when analysis or field layout changes: indexes built before then are
@@ -75,6 +76,9 @@ AUTOCOMPLETE_MAX_GRAM = 20
 
 # Words, keeping "1.11" and "e.g" whole (whoosh's default also keeps "*").
 WORD = r"\w+(\.?\w+)*"
+# The same words for re.findall (which would return the group instead), and
+# twice as fast: after a greedy \w+, "\.?\w+" can only go on with a dot.
+_WORDS = re.compile(r"\w+(?:\.\w+)*")
 # Words offered as spelling suggestions: letters only, three or more.
 SPELLING_WORD = r"[^\W\d_]{3,}"
 
@@ -142,16 +146,167 @@ class VocabularyTokenizer(Tokenizer):
         return type(other) is type(self)
 
     def __call__(self, value, **kwargs):
-        words = {word.lower() for word in self._find(value)}
         token = Token(positions=False, chars=False, removestops=False, mode="index")
-        for word in words:
-            token.text = word if word.isascii() else word.translate(accent_map)
+        for word in self.words(value):
+            token.text = word
             yield token
+
+    def words(self, value: str) -> set[str]:
+        """The distinct terms of `value`, as the tokens give them."""
+        if value.isascii():
+            # ASCII lowercases letter by letter and folds to itself.
+            return set(self._find(value.lower()))
+        found = set(self._find(value))
+        # The ASCII words (most, even in a text with a "·" or an "é")
+        # lowercased in one call, the others one by one.
+        plain = [word for word in found if word.isascii()]
+        words = set("\n".join(plain).lower().split("\n")) if plain else set()
+        words.update(_folded(word) for word in found if not word.isascii())
+        return words
 
 
 @cache
 def vocabulary_analyzer():
     return VocabularyTokenizer()
+
+
+class _WordCache(dict):
+    """Word as found -> what `analyse` makes of it, worked out on first use."""
+
+    def __init__(self, analyse):
+        super().__init__()
+        self.analyse = analyse
+
+    def __missing__(self, word: str):
+        value = self[word] = self.analyse(word)
+        return value
+
+
+def _words(text: str) -> list[str]:
+    # ASCII lowercases letter by letter (and folds to itself): one call for
+    # the whole text instead of one per word.
+    return _WORDS.findall(text.lower() if text.isascii() else text)
+
+
+def _folded(word: str) -> str:
+    word = word.lower()
+    return word if word.isascii() else word.translate(accent_map)
+
+
+class TextTerms:
+    """`text_analyzer()` at index time, without a Token per word: a text's
+    terms with their positions (as the analyzer numbers them: stop words
+    removed, the rest counted on from the first kept word) and the field
+    length (the number of kept words).
+
+    Lowercasing, folding, stopping and stemming depend only on the word, so
+    each distinct word goes through them once and is remembered. Queries keep
+    the analyzer itself; tests check that both give the same terms."""
+
+    CACHE_LIMIT = 200_000
+
+    def __init__(self, analyzer: CompositeAnalyzer):
+        tokenizer, lowercase, charset, stop, stem = analyzer.items
+        if not (
+            _is_word_tokenizer(tokenizer, lowercase, charset)
+            and type(stop) is StopFilter
+            and stop.renumber
+            and type(stem) is StemFilter
+            and stem.lang is None
+        ):
+            raise ValueError(f"TextTerms does not reproduce {analyzer!r}")
+        self._stops = stop.stops
+        self._min = stop.min
+        self._max = stop.max
+        self._stem = stem.stemfn
+        self._unstemmed = stem.ignore
+        # Word as found -> term, or "" for a stop word.
+        self._terms = _WordCache(self._term)
+
+    def __call__(self, text: str) -> tuple[dict[str, list[int]], int]:
+        if len(self._terms) > self.CACHE_LIMIT:
+            self._terms.clear()
+        found = list(map(self._terms.__getitem__, _words(text)))
+        start = next((number for number, term in enumerate(found) if term), 0)
+        positions: dict[str, list[int]] = {}
+        kept = list(filter(None, found))
+        for position, term in enumerate(kept, start):
+            known = positions.get(term)
+            if known is None:
+                positions[term] = [position]
+            else:
+                known.append(position)
+        return positions, len(kept)
+
+    def _term(self, word: str) -> str:
+        word = _folded(word)
+        size = len(word)
+        if size < self._min or (self._max is not None and size > self._max):
+            return ""
+        if word in self._stops:
+            return ""
+        return word if word in self._unstemmed else self._stem(word)
+
+
+class PrefixTerms:
+    """`autocomplete_analyzer()` at index time: each word's leading n-grams
+    with how often the text has them, and the field length (all n-grams)."""
+
+    # A word's n-grams take about a kilobyte.
+    CACHE_LIMIT = 20_000
+
+    def __init__(self, analyzer: CompositeAnalyzer):
+        tokenizer, lowercase, charset, ngrams = analyzer.items
+        if not (
+            _is_word_tokenizer(tokenizer, lowercase, charset)
+            and type(ngrams) is NgramFilter
+            and ngrams.at == -1
+        ):
+            raise ValueError(f"PrefixTerms does not reproduce {analyzer!r}")
+        self._min = ngrams.min
+        self._max = ngrams.max
+        self._prefixes = _WordCache(self._word_prefixes)
+
+    def __call__(self, text: str) -> tuple[dict[str, int], int]:
+        if len(self._prefixes) > self.CACHE_LIMIT:
+            self._prefixes.clear()
+        counts: dict[str, int] = {}
+        length = 0
+        for prefixes in map(self._prefixes.__getitem__, _words(text)):
+            length += len(prefixes)
+            for prefix in prefixes:
+                counts[prefix] = counts.get(prefix, 0) + 1
+        return counts, length
+
+    def _word_prefixes(self, word: str) -> tuple[str, ...]:
+        word = _folded(word)
+        if len(word) < self._min:
+            return ()
+        return tuple(
+            word[:size] for size in range(self._min, min(self._max, len(word)) + 1)
+        )
+
+
+def _is_word_tokenizer(tokenizer, lowercase, charset) -> bool:
+    """Is this `word_analyzer()`, which `_words` and `_folded` reproduce?"""
+    return (
+        type(tokenizer) is RegexTokenizer
+        and tokenizer.expression.pattern == WORD
+        and not tokenizer.gaps
+        and type(lowercase) is LowercaseFilter
+        and type(charset) is CharsetFilter
+        and charset.charmap == accent_map
+    )
+
+
+@cache
+def text_terms() -> TextTerms:
+    return TextTerms(text_analyzer())
+
+
+@cache
+def prefix_terms() -> PrefixTerms:
+    return PrefixTerms(autocomplete_analyzer())
 
 
 def datetime_to_micros(value: datetime.datetime) -> int:

@@ -46,11 +46,12 @@ from whoosh.idsets import DocIdSet
 from whoosh.reading import EmptyReader, MultiReader, SegmentReader
 from whoosh.searching import Searcher
 from whoosh.util.filelock import try_for
-from whoosh.writing import CLEAR, SegmentWriter
+from whoosh.writing import SegmentWriter
 
 from .whoosh_codec import QuorumCodec
 from .whoosh_mapping import ID
 from .whoosh_ranking import filter_mask
+from .whoosh_rebuild import RebuildWriter
 from .whoosh_segments import DEFAULT_BUDGET_BYTES, SegmentCache
 
 logger = logging.getLogger("search.backends.whoosh")
@@ -455,8 +456,10 @@ class IndexStore:
 
     # Rebuilding
 
-    def rebuild(self, *, timeout: float, limitmb: int = 128) -> Rebuild:
-        return Rebuild(self, timeout=timeout, limitmb=limitmb)
+    def rebuild(
+        self, *, timeout: float, limitmb: int = 128, processes: int = 2
+    ) -> Rebuild:
+        return Rebuild(self, timeout=timeout, limitmb=limitmb, processes=processes)
 
     def reset(self, *, timeout: float) -> None:
         """Make the index empty (creating it if needed)."""
@@ -512,18 +515,28 @@ class IndexStore:
 
 class Rebuild:
     """Writes a complete new generation of the index; searches see the old
-    one until `finish` swaps it in."""
+    one until `finish` swaps it in.
 
-    def __init__(self, store: IndexStore, *, timeout: float, limitmb: int):
+    The documents go to a `RebuildWriter`, which writes them as new segments
+    (one per worker process when there are many); `finish` commits those as
+    the next generation, in place of every earlier segment, as whoosh's
+    CLEAR merge would."""
+
+    def __init__(
+        self, store: IndexStore, *, timeout: float, limitmb: int, processes: int = 2
+    ):
         self.store = store
         self.timeout = timeout
         self.limitmb = limitmb
+        self.processes = processes
         self.in_place = False
         self.directory = store.path
-        self.writer: SegmentWriter | None = None
+        self.writer: RebuildWriter | None = None
         self._lock = None
+        self._index = None
+        self._toc = None
 
-    def start(self) -> SegmentWriter:
+    def start(self) -> RebuildWriter:
         store = self.store
         self.in_place = store.sound()
         if not self.in_place:
@@ -534,14 +547,22 @@ class Rebuild:
         )
         self._lock.__enter__()
         try:
-            storage = FileStorage(str(self.directory))
             if self.in_place:
                 ix = store._open_index()
             else:
                 _empty_directory(self.directory)
-                ix = storage.create_index(store.schema)
-            self.writer = _SegmentWriter(
-                ix, _lk=False, limitmb=self.limitmb, codec=QuorumCodec()
+                ix = FileStorage(str(self.directory)).create_index(store.schema)
+            self._index = ix
+            # The generation the new one follows (nobody else writes meanwhile).
+            self._toc = ix._read_toc()
+            self.writer = RebuildWriter(
+                ix.storage,
+                ix.indexname,
+                store.schema,
+                processes=self.processes,
+                limitmb=self.limitmb,
+                heartbeat=self.heartbeat,
+                codec=QuorumCodec(),
             )
         except BaseException:
             self._release()
@@ -553,21 +574,40 @@ class Rebuild:
 
     def finish(self) -> None:
         try:
-            # CLEAR: the new segment replaces all earlier ones in one commit.
-            self.writer.commit(mergetype=CLEAR)
+            segments = self.writer.finish()
+            ix = self._index
+            generation = self._toc.generation + 1
+            whoosh_index.TOC(self.store.schema, segments, generation).write(
+                ix.storage, ix.indexname
+            )
+            whoosh_index.clean_files(ix.storage, ix.indexname, generation, segments)
             if not self.in_place:
                 self._swap()
+        except BaseException:
+            self._discard()
+            raise
         finally:
             self._release()
 
     def abort(self) -> None:
         try:
-            if self.writer is not None and not self.writer.is_closed:
+            if self.writer is not None:
                 self.writer.cancel()
+            self._discard()
         finally:
             self._release()
-            if not self.in_place:
-                shutil.rmtree(self.directory, ignore_errors=True)
+
+    def _discard(self) -> None:
+        """Remove what this rebuild wrote (while it still holds the lock)."""
+        if self.in_place:
+            if self._toc is not None:
+                # Segment files that the current generation does not list.
+                ix = self._index
+                whoosh_index.clean_files(
+                    ix.storage, ix.indexname, self._toc.generation, self._toc.segments
+                )
+        else:
+            shutil.rmtree(self.directory, ignore_errors=True)
 
     def _swap(self) -> None:
         # Readers with the old files open keep them: they are unlinked, never
