@@ -49,7 +49,8 @@ def test_the_planner_statistics_are_refreshed_daily(django_capture_on_commit_cal
             cursor.execute("SELECT count(*) FROM sqlite_stat1")
             assert cursor.fetchone()[0] > 0
         else:
+            # -1 until the table is first analysed.
             cursor.execute(
-                "SELECT count(*) FROM pg_stats WHERE tablename = 'council_body'"
+                "SELECT reltuples FROM pg_class WHERE relname = 'council_body'"
             )
-            assert cursor.fetchone()[0] > 0
+            assert cursor.fetchone()[0] >= 0

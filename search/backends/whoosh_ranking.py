@@ -169,26 +169,48 @@ def _sorted(found, sort_keys, limit, cache) -> list[tuple[float, int]]:
     if not len(docnums):
         return []
     keys = []
+    readers = [reader for _, _, reader in found]
     for name, descending in sort_keys:
-        columns = [cache.column(reader, name) for _, _, reader in found]
-        # Each segment codes its own values: rank them among all segments'.
-        labels = [np.asarray(column.labels) for column in columns]
-        every = np.unique(np.concatenate([part for part in labels if len(part)]))
+        ranks = _value_ranks(readers, name, cache)
         key = np.concatenate(
             [
-                np.searchsorted(every, segment_labels)[column.codes[local]]
-                if len(local)
-                else np.zeros(0, np.int64)
-                for (_, local, _), column, segment_labels in zip(
-                    found, columns, labels, strict=True
-                )
+                rank[cache.column(reader, name).codes[local]]
+                for (_, local, reader), rank in zip(found, ranks, strict=True)
             ]
         )
         keys.append(-key if descending else key)
-    order = np.lexsort((docnums, *reversed(keys)))
-    if limit is not None:
-        order = order[: max(limit, 0)]
+    if len(keys) == 1 and limit is not None and limit < len(docnums):
+        # One key: key and document number packed into one integer, so the
+        # first `limit` are picked without sorting every match.
+        packed = ((keys[0] + (1 << 30)) << 32) | docnums  # stays below 2**63
+        best = np.argpartition(packed, max(limit, 1) - 1)[: max(limit, 0)]
+        order = best[np.argsort(packed[best])]
+    else:
+        order = np.lexsort((docnums, *reversed(keys)))
+        if limit is not None:
+            order = order[: max(limit, 0)]
     return [(0.0, docnum) for docnum in docnums[order].tolist()]
+
+
+def _value_ranks(readers, name: str, cache: SegmentCache) -> list[np.ndarray]:
+    """For each segment, the rank of each of its column codes among the
+    values of all the segments (each segment codes only its own values).
+    Kept per set of segments: a generation of the index."""
+
+    def read():
+        labels = [cache.column(reader, name).labels for reader in readers]
+        rank_of = {
+            value: rank for rank, value in enumerate(sorted(set().union(*labels)))
+        }
+        return [
+            np.fromiter(map(rank_of.__getitem__, values), np.int64, len(values))
+            for values in labels
+        ]
+
+    if len(readers) == 1:
+        return [np.arange(len(cache.column(readers[0], name).labels))]
+    segments = tuple(reader.segment().segment_id() for reader in readers)
+    return cache.remember(readers[0], ("value ranks", name, segments), read)
 
 
 def _compile(query: wq.Query, schema, boost: float):
