@@ -993,6 +993,11 @@ def main() -> int:
         "--profile", action="store_true", help="profile the whoosh queries (cProfile)"
     )
     parser.add_argument(
+        "--reuse-builds",
+        action="store_true",
+        help="measure searches on the previous run's indexes, with its build figures",
+    )
+    parser.add_argument(
         "--strict", action="store_true", help="exit 1 when a target is missed"
     )
     parser.add_argument("--generate", action="store_true", help=argparse.SUPPRESS)
@@ -1031,12 +1036,16 @@ def measure(params: CityParameters, city: dict, args) -> dict:
     state = "cached" if city["cached"] else f"generated in {city['generate_s']:.0f} s"
     print(f"city: {total:,} documents ({counts}); {state}")
 
-    print("whoosh: full rebuild")
-    builds = {"whoosh": build_whoosh(total)}
-    print(f"  {total:,} documents in {builds['whoosh'].seconds:,.0f} s")
-    print("FTS5: full rebuild")
-    builds["fts5"] = build_fts5(total)
-    print(f"  {total:,} documents in {builds['fts5'].seconds:,.0f} s")
+    if args.reuse_builds:
+        builds = previous_builds(params, total)
+        print("builds: the indexes and build figures of the previous run")
+    else:
+        print("whoosh: full rebuild")
+        builds = {"whoosh": build_whoosh(total)}
+        print(f"  {total:,} documents in {builds['whoosh'].seconds:,.0f} s")
+        print("FTS5: full rebuild")
+        builds["fts5"] = build_fts5(total)
+        print(f"  {total:,} documents in {builds['fts5'].seconds:,.0f} s")
 
     # As the nightly task keeps them in a running Quorum.
     refresh_planner_statistics()
@@ -1070,6 +1079,21 @@ def measure(params: CityParameters, city: dict, args) -> dict:
         "fresh": fresh,
         "errors": failures.errors,
     }
+
+
+def previous_builds(params: CityParameters, total: int) -> dict[str, Build]:
+    """The build figures saved by the last run, whose indexes are still in
+    place (searches can be measured again without rebuilding both)."""
+    path = BENCH_DIR / f"results-{params.records}.json"
+    saved = json.loads(path.read_text())
+    builds = {name: Build(**figures) for name, figures in saved["builds"].items()}
+    if saved["parameters"] != params.as_dict() or any(
+        build.documents != total for build in builds.values()
+    ):
+        raise SystemExit(f"{path} is not from this city: run without --reuse-builds")
+    if not (WHOOSH_PATH / "search_searchdocument").is_dir():
+        raise SystemExit("The whoosh index is missing: run without --reuse-builds")
+    return builds
 
 
 def save_results(params: CityParameters, results: dict, checks) -> None:
