@@ -102,9 +102,14 @@ def _check_records(
     cutoff: datetime.datetime,
     limit: int | None,
 ) -> None:
-    due = Record.objects.filter(
-        Q(last_fixity_check_at__isnull=True) | Q(last_fixity_check_at__lt=cutoff)
-    ).order_by(F("last_fixity_check_at").asc(nulls_first=True), "pk")
+    # Destroyed records keep no content (their stub is all there is).
+    due = (
+        Record.objects.exclude(file="")
+        .filter(
+            Q(last_fixity_check_at__isnull=True) | Q(last_fixity_check_at__lt=cutoff)
+        )
+        .order_by(F("last_fixity_check_at").asc(nulls_first=True), "pk")
+    )
     picked = 0
     while limit is None or picked < limit:
         size = BATCH_SIZE if limit is None else min(BATCH_SIZE, limit - picked)

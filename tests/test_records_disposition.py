@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from meetings.models import BoardPack
 from records.audit import verify_audit_chain
+from records.fixity import run_fixity_check
 from records.models import (
     AuditAction,
     AuditEvent,
@@ -134,8 +135,10 @@ def test_destruction_leaves_a_stub_and_a_certificate_and_no_content(
     assert record.record_class == plan("correspondence")
     assert record.disposed_at is not None and record.created_at is not None
     assert record.text == "" and record.text_status == TextStatus.NO_TEXT
-    # No content anywhere: the blob, its renditions, the search index.
+    # No content anywhere: the blob, its renditions, the search index; and
+    # the nightly fixity check has nothing to read for the stub.
     assert name not in stored_names()
+    assert run_fixity_check(max_age_days=0).problem_count == 0
     assert not any(n.startswith(f"renditions/{sha}") for n in stored_names())
     assert not SearchDocument.objects.filter(
         kind=DocumentKind.RECORD, source_id=str(record.pk)
