@@ -381,6 +381,7 @@ def build_fts5(total: int) -> Build:
     from modelsearch.backends import get_search_backend
     from modelsearch.backends.database.sqlite.sqlite import SQLiteSearchBackend
 
+    from search.backends.whoosh import keyset_chunks
     from search.models import SearchDocument
 
     backend = get_search_backend("fts5")
@@ -397,7 +398,7 @@ def build_fts5(total: int) -> Build:
     target = rebuilder.start()
     target.add_model(SearchDocument)
     written, next_report = 0, start + 15
-    for chunk in _chunks(SearchDocument.get_indexed_objects(), CHUNK):
+    for chunk in keyset_chunks(SearchDocument.get_indexed_objects(), CHUNK):
         target.add_items(SearchDocument, chunk)
         written += len(chunk)
         if time.perf_counter() >= next_report:
@@ -418,17 +419,6 @@ def build_fts5(total: int) -> Build:
         baseline_rss_mb=baseline,
         reset_s=start - reset_start,
     )
-
-
-def _chunks(queryset, size: int):
-    queryset, last = queryset.order_by("pk"), None
-    while True:
-        page = queryset if last is None else queryset.filter(pk__gt=last)
-        chunk = list(page[:size])
-        if not chunk:
-            return
-        yield chunk
-        last = chunk[-1].pk
 
 
 # The queries

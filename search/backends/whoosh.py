@@ -527,7 +527,7 @@ class WhooshSearchBackend(BaseSearchBackend):
             target = rebuilder.start()
             try:
                 for model in index.mapping.models:
-                    for chunk in _chunks(model.get_indexed_objects(), chunk_size):
+                    for chunk in keyset_chunks(model.get_indexed_objects(), chunk_size):
                         target.add_items(model, chunk)
             except BaseException:
                 rebuilder.abort()
@@ -575,7 +575,7 @@ class WhooshSearchBackend(BaseSearchBackend):
         close_stores(self.path)
 
 
-def _chunks(queryset, size: int):
+def keyset_chunks(queryset, size: int):
     """Objects in primary key order, `size` at a time (keyset pagination)."""
     queryset = queryset.order_by("pk")
     last = None
