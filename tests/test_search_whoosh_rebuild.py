@@ -225,17 +225,9 @@ def test_a_failing_worker_fails_the_rebuild_and_leaves_the_index(parallel):
     WHEN a worker fails during a rebuild
     THEN the rebuild raises, the segments written so far are removed, and
     the index answers as before."""
-    Document.objects.bulk_create(
-        Document(title=f"Snow removal route {number}") for number in range(40)
+    store, before, rebuilder, writer = _rebuild_under_way(
+        parallel, "Snow removal route"
     )
-    parallel.rebuild_index([Document])
-    store = parallel.store(Document)
-    before = sorted(path.name for path in store.path.iterdir())
-    index = parallel.get_index_for_model(Document)
-    rebuilder = parallel.rebuilder_class(index)
-    target = rebuilder.start()
-    writer = target._rebuild[1]
-    target.add_items(Document, list(Document.objects.all()))
     writer.add_documents([{"m__id": "x", "f__pages": "not a number"}])
 
     with pytest.raises(RebuildFailed, match="not a number"):
@@ -249,17 +241,7 @@ def test_a_failing_worker_fails_the_rebuild_and_leaves_the_index(parallel):
 
 @pytest.mark.django_db
 def test_an_aborted_rebuild_stops_its_workers_and_removes_its_files(parallel):
-    Document.objects.bulk_create(
-        Document(title=f"Library hours {number}") for number in range(40)
-    )
-    parallel.rebuild_index([Document])
-    store = parallel.store(Document)
-    before = sorted(path.name for path in store.path.iterdir())
-    index = parallel.get_index_for_model(Document)
-    rebuilder = parallel.rebuilder_class(index)
-    target = rebuilder.start()
-    writer = target._rebuild[1]
-    target.add_items(Document, list(Document.objects.all()))
+    store, before, rebuilder, writer = _rebuild_under_way(parallel, "Library hours")
     workers = [worker.process for worker in writer._workers]
     assert len(workers) == 2
 
@@ -269,3 +251,18 @@ def test_an_aborted_rebuild_stops_its_workers_and_removes_its_files(parallel):
     assert sorted(path.name for path in store.path.iterdir()) == before
     assert Document.objects.search("library").count() == 40
     assert store.lock_holder() == ""
+
+
+def _rebuild_under_way(backend, title: str):
+    """40 indexed documents, then a rebuild with all of them handed to its
+    workers: the store, its files before, the rebuilder and its writer."""
+    Document.objects.bulk_create(
+        Document(title=f"{title} {number}") for number in range(40)
+    )
+    backend.rebuild_index([Document])
+    store = backend.store(Document)
+    before = sorted(path.name for path in store.path.iterdir())
+    rebuilder = backend.rebuilder_class(backend.get_index_for_model(Document))
+    target = rebuilder.start()
+    target.add_items(Document, list(Document.objects.all()))
+    return store, before, rebuilder, target._rebuild[1]
