@@ -54,6 +54,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.django_setup import configure_django as bench_django  # noqa: E402
+
 BENCH_DIR = ROOT / "var" / "bench-reader"
 DB_PATH = BENCH_DIR / "bench.sqlite3"
 MEDIA = BENCH_DIR / "media"
@@ -82,29 +84,12 @@ RECIPE = "4"  # bump when the packs built below change
 
 
 def configure_django() -> None:
-    import django
-    from django.conf import settings
-
     from council.settings import base
 
-    values = {name: getattr(base, name) for name in dir(base) if name.isupper()}
-    values.update(
-        DEBUG=False,
-        SECRET_KEY="bench-reader-only-not-a-secret-0123456789abcdefghijklmnop",
+    bench_django(
+        DB_PATH,
+        log_level="ERROR",
         ALLOWED_HOSTS=["127.0.0.1", "localhost"],
-        DATABASES={
-            "default": {
-                "ENGINE": "django.db.backends.sqlite3",
-                "NAME": str(DB_PATH),
-                "OPTIONS": {
-                    "init_command": (
-                        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-                    ),
-                    "transaction_mode": "IMMEDIATE",
-                    "timeout": 20,
-                },
-            }
-        },
         MEDIA_ROOT=MEDIA,
         STORAGES={
             **base.STORAGES,
@@ -120,18 +105,7 @@ def configure_django() -> None:
             "default": {"BACKEND": "modelsearch.backends.database"}
         },
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        TASKS={
-            "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
-        },
-        LOGGING={
-            "version": 1,
-            "disable_existing_loggers": False,
-            "handlers": {"console": {"class": "logging.StreamHandler"}},
-            "root": {"handlers": ["console"], "level": "ERROR"},
-        },
     )
-    settings.configure(**values)
-    django.setup()
 
 
 # --- The packs, built once ------------------------------------------------------

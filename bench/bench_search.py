@@ -54,6 +54,7 @@ from unittest import mock
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.django_setup import configure_django as bench_django  # noqa: E402
 from bench.synthetic_city import (  # noqa: E402
     MEMBER_USERNAME,
     PHRASES,
@@ -120,42 +121,9 @@ def search_backends(default: str) -> dict:
 
 
 def configure_django() -> None:
-    import django
-    from django.conf import settings
-
-    from council.settings import base
-
-    values = {name: getattr(base, name) for name in dir(base) if name.isupper()}
-    values.update(
-        DEBUG=False,
-        SECRET_KEY="bench-search-only-not-a-secret-0123456789abcdefghijklmnop",
-        DATABASES={
-            "default": {
-                "ENGINE": "django.db.backends.sqlite3",
-                "NAME": str(DB_PATH),
-                # As Quorum's own SQLite setup (council/settings/env.py).
-                "OPTIONS": {
-                    "init_command": (
-                        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-                    ),
-                    "transaction_mode": "IMMEDIATE",
-                    "timeout": 20,
-                },
-            }
-        },
-        WAGTAILSEARCH_BACKENDS=search_backends("whoosh"),
-        TASKS={
-            "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
-        },
-        LOGGING={
-            "version": 1,
-            "disable_existing_loggers": False,
-            "handlers": {"console": {"class": "logging.StreamHandler"}},
-            "root": {"handlers": ["console"], "level": "WARNING"},
-        },
+    bench_django(
+        DB_PATH, log_level="WARNING", WAGTAILSEARCH_BACKENDS=search_backends("whoosh")
     )
-    settings.configure(**values)
-    django.setup()
 
 
 @contextmanager
