@@ -777,6 +777,45 @@ def test_filters_become_the_documents_whoosh_finds():
                 ), filters
 
 
+def test_filter_columns_read_in_bulk_match_whoosh_column_readers():
+    """Filter columns of every kind (numbers are decoded in bulk) give each
+    document the value whoosh's own column reader gives, documents without
+    a value (the stored column ends early) included."""
+    kinds = {"flag": "bool", "number": "int", "ratio": "float", "day": "date"}
+    columns = {
+        name: FilterColumn(name, kind, multi=False) for name, kind in kinds.items()
+    }
+    columns["label"] = FilterColumn("label", "str", multi=False)
+    index = RamStorage().create_index(
+        whoosh_fields.Schema(**{name: c.whoosh_field() for name, c in columns.items()})
+    )
+    rng = random.Random(11)
+    writer = index.writer(codec=QuorumCodec())
+    for number in range(300):
+        values = {
+            "flag": rng.random() < 0.5,
+            "number": rng.randint(-(2**62), 2**62),
+            "ratio": rng.uniform(-1e6, 1e6),
+            "day": datetime.date(2000, 1, 1) + datetime.timedelta(days=number),
+            "label": rng.choice(["minutes", "agenda", "record"]),
+        }
+        # Some documents lack some values; the last ones lack them all.
+        writer.add_document(
+            **{
+                name: columns[name].to_index(value)
+                for name, value in values.items()
+                if number < 250 and rng.random() < 0.8
+            }
+        )
+    writer.commit()
+    with index.reader() as reader:
+        for name in columns:
+            column = SegmentCache().column(reader, name)
+            expected = list(reader.column_reader(name))
+            assert column.labels == sorted(set(expected)), name
+            assert [column.labels[code] for code in column.codes] == expected, name
+
+
 def test_fuzzy_words_are_left_to_whoosh():
     index, _content = _segmented_corpus(random.Random(3))
     translator = QueryTranslator(CORPUS_COLUMNS)

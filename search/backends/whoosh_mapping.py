@@ -30,6 +30,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import re
+import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
@@ -60,6 +61,7 @@ from whoosh.analysis import (
 )
 from whoosh.analysis.analyzers import CompositeAnalyzer
 from whoosh.support.charset import accent_map
+from whoosh.util.numeric import to_sortable
 
 # Bump when analysis or field layout changes: indexes built before then are
 # reported as needing a rebuild instead of giving wrong answers.
@@ -83,6 +85,10 @@ _WORDS = re.compile(r"\w+(?:\.\w+)*")
 SPELLING_WORD = r"[^\W\d_]{3,}"
 
 EPOCH = datetime.datetime(1970, 1, 1)
+
+# A float column's value for documents without one: the largest float, in
+# the sortable form whoosh stores (its own default, NaN, cannot be stored).
+FLOAT_COLUMN_DEFAULT = to_sortable(float, 64, True, sys.float_info.max)
 
 _KINDS = {
     "AutoField": "int",
@@ -347,7 +353,10 @@ class FilterColumn:
         if self.kind == "str":
             return fields.ID(sortable=sortable)
         if self.kind == "float":
-            return fields.NUMERIC(float, shift_step=8, sortable=sortable)
+            # Documents without a value sort last, as in int columns.
+            return fields.NUMERIC(
+                float, shift_step=8, sortable=sortable, default=FLOAT_COLUMN_DEFAULT
+            )
         if self.kind == "bool":
             return fields.NUMERIC(int, bits=8, shift_step=0, sortable=sortable)
         return fields.NUMERIC(int, bits=64, shift_step=8, sortable=sortable)

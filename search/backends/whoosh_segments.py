@@ -21,7 +21,7 @@ from itertools import chain
 from pickle import loads
 
 import numpy as np
-from whoosh import formats
+from whoosh import columns, formats
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.reading import SegmentReader, TermNotFound
 
@@ -29,6 +29,13 @@ from .whoosh_codec import POSITION_BITS, BlockValues, read_blocks, uses_quorum_c
 
 # Memory for cached arrays of one index in one process.
 DEFAULT_BUDGET_BYTES = 256 * 1024 * 1024
+
+# struct's standard-size type codes (whoosh's number columns) as numpy's.
+NUMPY_TYPES = {
+    "b": np.int8, "B": np.uint8, "h": np.int16, "H": np.uint16,
+    "i": np.int32, "I": np.uint32, "l": np.int32, "L": np.uint32,
+    "q": np.int64, "Q": np.uint64, "f": np.float32, "d": np.float64,
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -158,14 +165,9 @@ class SegmentCache:
         return self._cached(reader, ("live",), read)
 
     def column(self, reader, name: str) -> Column:
-        def read():
-            values = list(reader.column_reader(name))
-            labels = sorted(set(values))
-            code = {label: number for number, label in enumerate(labels)}
-            codes = np.fromiter(map(code.__getitem__, values), np.int32, len(values))
-            return Column(codes, labels)
-
-        return self._cached(reader, ("column", name), read)
+        return self._cached(
+            reader, ("column", name), lambda: _read_column(reader, name)
+        )
 
     def remember(self, reader, key: tuple, read):
         """Any other per-segment value, cached like the rest."""
@@ -261,6 +263,31 @@ def _read_postings(reader, field: str, text: bytes) -> Postings | None:
     return Postings(
         np.concatenate(ids), np.concatenate(weights), values if keep_values else None
     )
+
+
+def _read_column(reader, name: str) -> Column:
+    raw = reader.column_reader(name, translate=False)
+    if type(raw) is columns.NumericColumn.Reader and raw._typecode in NUMPY_TYPES:
+        # Numbers are stored big-endian, in an order-preserving encoding:
+        # decoded in bulk, and only the distinct ones translated (a
+        # value-at-a-time read took seconds at 200,000 documents).
+        stored = np.full(
+            reader.doc_count_all(), raw._default, NUMPY_TYPES[raw._typecode]
+        )
+        count = min(raw._count, len(stored))
+        if count:
+            data = raw._dbfile.get(raw._basepos, count * raw._fixedlen)
+            stored[:count] = np.frombuffer(data, stored.dtype.newbyteorder(">"))
+        distinct, codes = np.unique(stored, return_inverse=True)
+        translate = reader.schema[name].from_column_value
+        return Column(
+            codes.astype(np.int32), [translate(value) for value in distinct.tolist()]
+        )
+    values = list(reader.column_reader(name))
+    labels = sorted(set(values))
+    code = {label: number for number, label in enumerate(labels)}
+    codes = np.fromiter(map(code.__getitem__, values), np.int32, len(values))
+    return Column(codes, labels)
 
 
 def _decode_positions(ids: np.ndarray, values: list, format_) -> np.ndarray:
