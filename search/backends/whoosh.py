@@ -344,7 +344,8 @@ class WhooshIndex(BaseIndex):
                 self._apply(writer, upserts, deletes)
         except (IndexLocked, IndexUnavailable) as exc:
             self.store.pending.add(keys)
-            level = logging.INFO if "not been built" in str(exc) else logging.WARNING
+            # Before the first build (loading the demo city) this is routine.
+            level = logging.DEBUG if "not been built" in str(exc) else logging.WARNING
             logger.log(
                 level, "%s; %d update(s) queued for the next writer.", exc, len(keys)
             )
