@@ -19,7 +19,6 @@ import argparse
 import datetime
 import io
 import json
-import os
 import random
 import resource
 import statistics
@@ -33,6 +32,7 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.machine import machine  # noqa: E402
 from meetings.packs import (  # noqa: E402
     PackAttachment,
     PackItem,
@@ -181,15 +181,6 @@ def child(folder: Path) -> None:
     with (folder / "pack.pdf").open("wb") as output:
         compile_pack(build_spec(paths), output)
     print(json.dumps({"maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
-
-
-def machine() -> str:
-    model = "unknown CPU"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            model = line.split(":", 1)[1].strip()
-            break
-    return f"{model}, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}"
 
 
 def main() -> int:

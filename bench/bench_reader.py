@@ -55,6 +55,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.django_setup import configure_django as bench_django  # noqa: E402
+from bench.machine import machine  # noqa: E402
 
 BENCH_DIR = ROOT / "var" / "bench-reader"
 DB_PATH = BENCH_DIR / "bench.sqlite3"
@@ -280,15 +281,6 @@ def full_download(browser, base: str, cookie: str, file_url: str) -> float:
     )
     context.close()
     return elapsed
-
-
-def machine() -> str:
-    model = "unknown CPU"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            model = line.split(":", 1)[1].strip()
-            break
-    return f"{model}, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}"
 
 
 def main() -> int:

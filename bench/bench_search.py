@@ -55,6 +55,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.django_setup import configure_django as bench_django  # noqa: E402
+from bench.machine import machine  # noqa: E402
 from bench.synthetic_city import (  # noqa: E402
     MEMBER_USERNAME,
     PHRASES,
@@ -739,23 +740,6 @@ def remove_leftover_probes() -> None:
 
 
 # Reporting
-
-
-def machine() -> str:
-    model = "unknown CPU"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            model = line.split(":", 1)[1].strip()
-            break
-    memory = "?"
-    for line in Path("/proc/meminfo").read_text().splitlines():
-        if line.startswith("MemTotal:"):
-            memory = f"{int(line.split()[1]) / 2**20:.0f} GB RAM"
-    load = os.getloadavg()[0]
-    return (
-        f"{model}, {os.cpu_count()} CPUs, {memory}, Python {sys.version.split()[0]}, "
-        f"load {load:.1f} at start"
-    )
 
 
 def verdict(passed: bool) -> str:
