@@ -11,11 +11,10 @@ rows to the next page and repeats the heading row there.
 
 from __future__ import annotations
 
-from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
-from council.pdf_fonts import embed_dejavu, to_core_text
+from council.pdf_documents import ACCENT, BLACK, GRAY, HEADER_FILL, Color, TypesetPDF
 from meetings.minutes_export.document import (
     DiscussionBlock,
     MinutesDocument,
@@ -30,7 +29,6 @@ from meetings.minutes_export.document import (
     short_date,
 )
 
-Color = tuple[int, int, int]
 DRAFT_MARK = "DRAFT \u2013 not yet approved"
 _FACES = {
     ("DejaVu", ""): "DejaVuSans.ttf",
@@ -41,13 +39,8 @@ _FACES = {
 _MARGIN = 60.0  # points
 _BOTTOM = 64.0  # room for the footer under the text
 _INDENT = 20.0  # per list level
-_BLACK: Color = (0, 0, 0)
-_ACCENT: Color = (31, 58, 95)
-_GRAY: Color = (90, 90, 90)
-_RULE: Color = (160, 170, 182)
 _DRAFT_RED: Color = (176, 30, 30)
 _LINK: Color = (31, 95, 168)
-_HEADER_FILL: Color = (220, 227, 236)
 _MOTION_FILL: Color = (243, 245, 248)
 _ATTENDANCE_COLUMNS = (2.8, 1.4, 2.3)  # same proportions as the Word table
 _ROLL_CALL_WIDTH = 330.0
@@ -74,24 +67,18 @@ def minutes_pdf(document: MinutesDocument) -> bytes:
     return bytes(pdf.output())
 
 
-class _MinutesPDF(FPDF):
+class _MinutesPDF(TypesetPDF):
     """Letter pages in points, with the minutes' header, footer and blocks."""
 
     def __init__(self, document: MinutesDocument):
-        super().__init__(unit="pt", format="letter")
+        super().__init__(
+            page_format="letter", faces=_FACES, margin=_MARGIN, bottom=_BOTTOM
+        )
         self.document = document
-        self.unicode = embed_dejavu(self, _FACES)
-        self.family = "DejaVu" if self.unicode else "Helvetica"
-        self.set_margins(_MARGIN, _MARGIN, _MARGIN)
-        # No inner cell margin: text then lines up with the tables and rules
-        # drawn at the page margin (tables and boxes pad themselves).
-        self.c_margin = 0
-        self.set_auto_page_break(True, margin=_BOTTOM)
         self.set_title(f"{document.body_name} minutes {short_date(document.starts_at)}")
         self.set_subject(minutes_heading(document))
         self.set_author(document.city_name)
         self.set_creator(document.city_name)
-        self.set_lang("en")
         self.add_page()
 
     # Page furniture --------------------------------------------------------
@@ -107,10 +94,8 @@ class _MinutesPDF(FPDF):
         if self.document.is_draft:
             self._watermark()
         y = self.h - 44
-        self.set_draw_color(*_RULE)
-        self.set_line_width(0.5)
-        self.line(_MARGIN, y, self.w - _MARGIN, y)
-        self._font("", 8.5, _GRAY)
+        self.rule(y)
+        self._font("", 8.5, GRAY)
         self.set_xy(_MARGIN, y + 5)
         # {nb} is fpdf2's alias for the page count, filled in at output.
         label = self.clean(footer_label(self.document))
@@ -127,74 +112,35 @@ class _MinutesPDF(FPDF):
 
     # Text ------------------------------------------------------------------
 
-    def clean(self, text: str) -> str:
-        """Text as the chosen font can show it."""
-        return text if self.unicode else to_core_text(text)
-
-    def _font(self, style: str, size: float, color: Color = _BLACK) -> None:
-        self.set_font(self.family, style, size)
-        self.set_text_color(*color)
-
-    def keep_room(self, height: float) -> None:
-        """Start a new page unless ``height`` points are left on this one."""
-        if self.get_y() + height > self.page_break_trigger:
-            self.add_page()
-
-    def paragraph(
-        self,
-        text: str,
-        *,
-        style: str = "",
-        size: float = 10,
-        color: Color = _BLACK,
-        before: float = 0,
-        after: float = 5,
-        align: str = "L",
-    ) -> None:
-        """One paragraph across the text width."""
-        self._font(style, size, color)
-        self.set_y(self.get_y() + before)  # also returns to the left margin
-        self.multi_cell(
-            self.epw,
-            size * 1.35,
-            self.clean(text),
-            align=align,
-            new_x=XPos.LMARGIN,
-            new_y=YPos.NEXT,
-        )
-        self.set_y(self.get_y() + after)
-
     def heading(self, text: str, *, size: float, level: int) -> None:
         """A section or item heading, also a bookmark in the PDF outline."""
         # Never leave a heading alone at the bottom of a page.
         self.keep_room(size * 1.4 + 60)
         self.set_y(self.get_y() + (14 if level == 0 else 8))
         self.start_section(self.clean(text), level=level)
-        self.paragraph(text, style="B", size=size, color=_ACCENT, after=4)
+        self.paragraph(text, style="B", size=size, color=ACCENT, after=4)
 
     # Title block and attendance ------------------------------------------------
 
     def write_title_block(self) -> None:
         document = self.document
         lines = (
-            (document.city_name.upper(), "", 9.5, _GRAY, 2),
-            (document.body_name, "B", 20, _ACCENT, 2),
-            (minutes_heading(document), "", 14, _BLACK, 4),
-            (date_and_time(document), "", 10.5, _BLACK, 1),
-            (document.location, "", 10.5, _BLACK, 6),
+            (document.city_name.upper(), "", 9.5, GRAY, 2),
+            (document.body_name, "B", 20, ACCENT, 2),
+            (minutes_heading(document), "", 14, BLACK, 4),
+            (date_and_time(document), "", 10.5, BLACK, 1),
+            (document.location, "", 10.5, BLACK, 6),
         )
         for text, style, size, color, after in lines:
             if text:
                 self.paragraph(
                     text, style=style, size=size, color=color, after=after, align="C"
                 )
-        status_color = _DRAFT_RED if document.is_draft else _ACCENT
+        status_color = _DRAFT_RED if document.is_draft else ACCENT
         self.paragraph(
             document.status, style="B", size=10.5, color=status_color, align="C"
         )
-        self.set_draw_color(*_ACCENT)
-        self.set_line_width(0.8)
-        self.line(_MARGIN, self.get_y() + 2, self.w - _MARGIN, self.get_y() + 2)
+        self.rule(self.get_y() + 2, ACCENT, 0.8)
         self.set_y(self.get_y() + 10)
 
     def write_attendance(self) -> None:
@@ -217,7 +163,7 @@ class _MinutesPDF(FPDF):
 
     def label(self, text: str) -> None:
         self.keep_room(60)
-        self.paragraph(text, style="B", size=11.5, color=_ACCENT, before=4, after=5)
+        self.paragraph(text, style="B", size=11.5, color=ACCENT, before=4, after=5)
 
     def labelled(self, label: str, text: str) -> None:
         """ "Label: text" with the label in bold, wrapping under the label."""
@@ -243,10 +189,10 @@ class _MinutesPDF(FPDF):
             size = 11 if block.style == "heading3" else 10.5
             self.keep_room(50)
             self.set_y(self.get_y() + 4)
-            base_style, color = "B", _ACCENT if block.style == "heading3" else _BLACK
+            base_style, color = "B", ACCENT if block.style == "heading3" else BLACK
         else:
-            size, base_style, color = 10.0, "", _BLACK
-        line = size * 1.35
+            size, base_style, color = 10.0, "", BLACK
+        line = size * self.leading
         indent = _INDENT * min(block.depth, 4)
         self.keep_room(line)
         if block.style in ("bullet", "numbered"):
@@ -275,7 +221,7 @@ class _MinutesPDF(FPDF):
             if line.role == "kind":
                 kind = line.text.upper()
                 self.paragraph(
-                    kind, style="B", size=8.5, color=_ACCENT, before=6, after=2
+                    kind, style="B", size=8.5, color=ACCENT, before=6, after=2
                 )
             elif line.role == "moved":
                 self.paragraph(line.text, style="I", after=3)
@@ -297,7 +243,7 @@ class _MinutesPDF(FPDF):
         # multi_cell splits both across a page break.
         self._font("", 10)
         self.set_fill_color(*_MOTION_FILL)
-        self.set_draw_color(*_ACCENT)
+        self.set_draw_color(*ACCENT)
         self.set_line_width(2.5)
         self.set_x(self.l_margin + 4)
         self.multi_cell(
@@ -325,12 +271,8 @@ class _MinutesPDF(FPDF):
         width: float | None = None,
     ) -> None:
         """A bordered table; fpdf2 repeats the heading row after a page break."""
-        self._font("", 9.5)
-        self.set_draw_color(*_RULE)
-        self.set_line_width(0.5)
-        # fpdf2 fills body cells with the current fill colour (the motion box's).
-        self.set_fill_color(255, 255, 255)
-        heading_style = FontFace(emphasis="BOLD", fill_color=_HEADER_FILL)
+        self.table_style(9.5)
+        heading_style = FontFace(emphasis="BOLD", fill_color=HEADER_FILL)
         with self.table(
             width=width or self.epw,
             col_widths=proportions,

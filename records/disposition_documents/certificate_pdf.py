@@ -15,12 +15,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from fpdf import FPDF
-from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 from fpdf.table import Table
 
-from council.pdf_fonts import embed_dejavu, to_core_text
+from council.pdf_documents import ACCENT, GRAY, HEADER_FILL, TypesetPDF
 from records.disposition_documents.wording import (
     grouped_sha256,
     long_moment,
@@ -36,7 +34,6 @@ if TYPE_CHECKING:
         DestructionCertificateData,
     )
 
-Color = tuple[int, int, int]
 _FACES = {
     ("DejaVu", ""): "DejaVuSans.ttf",
     ("DejaVu", "B"): "DejaVuSans-Bold.ttf",
@@ -44,12 +41,7 @@ _FACES = {
 }
 _MARGIN = 42.0  # points
 _BOTTOM = 58.0  # room for the footer under the table
-_BLACK: Color = (0, 0, 0)
-_ACCENT: Color = (31, 58, 95)
-_GRAY: Color = (90, 90, 90)
-_RULE: Color = (160, 170, 182)
-_HEADER_FILL: Color = (220, 227, 236)
-_HEADINGS_STYLE = FontFace(emphasis="BOLD", fill_color=_HEADER_FILL)
+_HEADINGS_STYLE = FontFace(emphasis="BOLD", fill_color=HEADER_FILL)
 _PEOPLE_HEADINGS = ("Step", "Name", "Date and time")
 _PEOPLE_WIDTHS = (1.6, 1.8, 2.6)
 _SCHEDULE_HEADINGS = (
@@ -70,20 +62,15 @@ _SCHEDULE_WIDTHS = (74, 114, 54, 88, 50, 44, 87)
 _MAX_CHARS = {"identifier": 80, "title": 400, "short": 120}
 
 
-class CertificatePDF(FPDF):
+class CertificatePDF(TypesetPDF):
     """A4 pages in points, with the certificate's header, footer and blocks."""
 
+    leading = 1.4
+    space_after = 6.0
+
     def __init__(self, data: DestructionCertificateData):
-        super().__init__(unit="pt", format="A4")
+        super().__init__(page_format="A4", faces=_FACES, margin=_MARGIN, bottom=_BOTTOM)
         self.data = data
-        self.unicode = embed_dejavu(self, _FACES)
-        if self.unicode:
-            self.sans, self.mono = "DejaVu", "DejaVuMono"
-        else:
-            self.sans, self.mono = "Helvetica", "Courier"
-        self.set_margins(_MARGIN, _MARGIN, _MARGIN)
-        self.c_margin = 0  # text lines up with the rules and tables
-        self.set_auto_page_break(True, margin=_BOTTOM)
         # Document information is stored as Unicode whatever the fonts.
         self.set_title(f"Destruction certificate {data.number}")
         self.set_subject(
@@ -93,7 +80,6 @@ class CertificatePDF(FPDF):
         self.set_author(data.organisation)
         self.set_creator("Quorum")
         self.set_keywords(f"destruction certificate, {data.batch_reference}")
-        self.set_lang("en")
         self.set_creation_date(data.issued_at)
         self.add_page()
 
@@ -102,7 +88,7 @@ class CertificatePDF(FPDF):
     def header(self) -> None:
         if self.page_no() > 1:
             data = self.data
-            self._font("", 7.5, _GRAY)
+            self._font("", 7.5, GRAY)
             self.set_xy(_MARGIN, 22)
             running_head = (
                 f"{data.organisation} \u00b7 Destruction certificate {data.number}"
@@ -113,10 +99,8 @@ class CertificatePDF(FPDF):
 
     def footer(self) -> None:
         y = self.h - 40
-        self.set_draw_color(*_RULE)
-        self.set_line_width(0.5)
-        self.line(_MARGIN, y, self.w - _MARGIN, y)
-        self._font("", 8, _GRAY)
+        self.rule(y)
+        self._font("", 8, GRAY)
         self.set_xy(_MARGIN, y + 5)
         label = self.clean(f"Destruction certificate {self.data.number}")
         self.cell(self.epw / 2, 11, label)
@@ -127,8 +111,7 @@ class CertificatePDF(FPDF):
 
     def clean(self, text: str) -> str:
         """Text on one line, as the chosen font can show it."""
-        text = one_line(text)
-        return text if self.unicode else to_core_text(text)
+        return super().clean(one_line(text))
 
     def cell_text(self, text: str, kind: str) -> str:
         """Text for a schedule cell, shortened to ``_MAX_CHARS[kind]``."""
@@ -138,52 +121,24 @@ class CertificatePDF(FPDF):
             text = text[: limit - 1].rstrip() + "\u2026"
         return self.clean(text)
 
-    def _font(self, style: str, size: float, color: Color = _BLACK) -> None:
-        self.set_font(self.sans, style, size)
-        self.set_text_color(*color)
-
-    def paragraph(
-        self,
-        text: str,
-        *,
-        style: str = "",
-        size: float = 10,
-        color: Color = _BLACK,
-        after: float = 6,
-        align: str = "L",
-    ) -> None:
-        """One paragraph across the text width."""
-        self._font(style, size, color)
-        self.set_x(self.l_margin)
-        self.multi_cell(
-            self.epw,
-            size * 1.4,
-            self.clean(text),
-            align=align,
-            new_x=XPos.LMARGIN,
-            new_y=YPos.NEXT,
-        )
-        self.set_y(self.get_y() + after)
-
     def label(self, text: str) -> None:
         """A block heading, also a bookmark in the PDF outline."""
-        if self.get_y() + 90 > self.page_break_trigger:
-            self.add_page()  # never a heading alone at the foot of a page
+        self.keep_room(90)  # never a heading alone at the foot of a page
         self.set_y(self.get_y() + 6)
         self.start_section(text)
-        self.paragraph(text, style="B", size=11.5, color=_ACCENT, after=4)
+        self.paragraph(text, style="B", size=11.5, color=ACCENT, after=4)
 
     # Blocks ------------------------------------------------------------------
 
     def write_title_block(self) -> None:
         data = self.data
         self.set_y(self.get_y() + 8)
-        self.paragraph(data.organisation.upper(), size=9.5, color=_GRAY, align="C")
+        self.paragraph(data.organisation.upper(), size=9.5, color=GRAY, align="C")
         self.paragraph(
             "Certificate of Destruction of Records",
             style="B",
             size=20,
-            color=_ACCENT,
+            color=ACCENT,
             after=4,
             align="C",
         )
@@ -194,13 +149,11 @@ class CertificatePDF(FPDF):
             f"Disposal batch {data.batch_reference} \u00b7 issued "
             f"{long_moment(data.issued_at)}",
             size=9.5,
-            color=_GRAY,
+            color=GRAY,
             after=8,
             align="C",
         )
-        self.set_draw_color(*_ACCENT)
-        self.set_line_width(0.8)
-        self.line(_MARGIN, self.get_y(), self.w - _MARGIN, self.get_y())
+        self.rule(self.get_y(), ACCENT, 0.8)
         self.set_y(self.get_y() + 14)
 
     def write_statement(self, paragraphs: list[str]) -> None:
@@ -218,7 +171,7 @@ class CertificatePDF(FPDF):
             ("Legal holds checked", "None in force", data.holds_checked_at),
             ("Certificate issued", data.organisation, data.issued_at),
         )
-        self._table_style(9)
+        self.table_style(9)
         with self.table(
             width=self.epw,
             col_widths=_PEOPLE_WIDTHS,
@@ -241,12 +194,12 @@ class CertificatePDF(FPDF):
     def write_schedule(self) -> None:
         """Two rows a record: its details, then its dates and whole digest."""
         self.label("Schedule of destroyed records")
-        self._table_style(7.5)
+        self.table_style(7.5)
         styles = {
             "bold": FontFace(emphasis="BOLD"),
             "mono": FontFace(family=self.mono, size_pt=6.8),
-            "small": FontFace(size_pt=6.5, color=_GRAY),
-            "small_mono": FontFace(family=self.mono, size_pt=6, color=_GRAY),
+            "small": FontFace(size_pt=6.5, color=GRAY),
+            "small_mono": FontFace(family=self.mono, size_pt=6, color=GRAY),
         }
         with self.table(
             width=self.epw,
@@ -282,13 +235,6 @@ class CertificatePDF(FPDF):
         more.cell(self.clean(_dates(entry)), style=styles["small"], colspan=2)
         digest = grouped_sha256(entry.sha256)
         more.cell(digest, style=styles["small_mono"], colspan=4)
-
-    def _table_style(self, size: float) -> None:
-        self._font("", size)
-        self.set_draw_color(*_RULE)
-        self.set_line_width(0.5)
-        # fpdf2 fills body cells with the current fill colour.
-        self.set_fill_color(255, 255, 255)
 
 
 def _dates(entry: DestroyedRecordEntry) -> str:
