@@ -18,6 +18,9 @@ TABLET = {"width": 768, "height": 1024}
 LARGE_TABLET = {"width": 1024, "height": 1366}
 PHONE = {"width": 390, "height": 844}
 NOTE = "Ask about maintenance <b>costs</b> & the lifeguards."
+# Saving a 514-page pack for offline use takes seconds, more on a busy CI
+# machine running two test suites at once.
+SAVING_OFFLINE_MS = 60_000
 
 
 def sign_in(page, base: str, username: str) -> None:
@@ -237,7 +240,8 @@ def test_member_reads_annotates_shares_and_syncs_offline(
 
     # Make the meeting available offline, then lose the connection.
     page.get_by_role("button", name="Make available offline").click()
-    page.get_by_role("button", name=re.compile("Available offline")).wait_for()
+    available = page.get_by_role("button", name=re.compile("Available offline"))
+    available.wait_for(timeout=SAVING_OFFLINE_MS)
     page.wait_for_function("navigator.serviceWorker.controller !== null")
     context.set_offline(True)
     wait_for_status(page, "Offline")
@@ -318,7 +322,8 @@ def make_available_offline(page, base: str, username: str) -> None:
     sign_in(page, base, username)
     card = page.locator(".meeting-card", has_text="City Council")
     card.get_by_role("button", name="Make available offline").click()
-    card.locator("[data-offline-toggle][aria-pressed=true]").wait_for()
+    saved = card.locator("[data-offline-toggle][aria-pressed=true]")
+    saved.wait_for(timeout=SAVING_OFFLINE_MS)
 
 
 def quorum_storage(page) -> list[str]:
