@@ -347,9 +347,8 @@ def build_whoosh(total: int) -> Build:
 def build_fts5(total: int) -> Build:
     """A full rebuild as modelsearch's ``rebuild_modelsearch_index`` does it
     with ``ATOMIC_REBUILD: False``, into an emptied index. (Its default, one
-    transaction, slows from ~600 to ~60 documents/s as the transaction grows
-    and then spent over ten minutes re-normalising titles at 232,000; the
-    index searched is the same either way.)"""
+    transaction, slows from ~600 to ~60 documents/s as the transaction
+    grows; the index searched is the same either way.)"""
     from modelsearch.backends import get_search_backend
     from modelsearch.backends.database.sqlite.sqlite import (
         SQLiteSearchBackend,
